@@ -1,0 +1,114 @@
+/**
+ * Errors the core raises on its own (as opposed to errors a service returns, which later
+ * arrive as `ServiceError`s). Every class here is a `StratusError`, so callers can tell an
+ * SDK-side problem from anything else with one `instanceof`.
+ *
+ * Rule for every message built here: it may name files, profiles, providers, keys and
+ * variable names, never a secret access key or a session token.
+ */
+
+export class StratusError extends Error {
+  override name = "StratusError";
+}
+
+/** A shared config or credentials file (or a value in one) is unusable. */
+export class ConfigError extends StratusError {
+  override name = "ConfigError";
+}
+
+/** A config or credentials file cannot be parsed: names the file and the 1-based line. */
+export class ConfigFileError extends ConfigError {
+  override name = "ConfigFileError";
+  readonly file: string;
+  readonly line: number;
+  constructor(file: string, line: number, problem: string) {
+    super(`${file}:${line}: ${problem}`);
+    this.file = file;
+    this.line = line;
+  }
+}
+
+/** The profile asked for (explicitly or through AWS_PROFILE) is in neither file. */
+export class ProfileNotFoundError extends ConfigError {
+  override name = "ProfileNotFoundError";
+  readonly profile: string;
+  constructor(profile: string, where: readonly string[]) {
+    super(`profile "${profile}" was not found in ${where.length ? where.join(" or ") : "any shared file"}`);
+    this.profile = profile;
+  }
+}
+
+/** `source_profile` links that come back to a profile already on the path. */
+export class ProfileCycleError extends ConfigError {
+  override name = "ProfileCycleError";
+  readonly chain: readonly string[];
+  constructor(chain: readonly string[]) {
+    super(`profiles refer to each other in a cycle: ${chain.join(" -> ")}`);
+    this.chain = chain;
+  }
+}
+
+/** No region from the client options, the environment or the profile. */
+export class NoRegionError extends ConfigError {
+  override name = "NoRegionError";
+  constructor(tried: readonly string[]) {
+    super(`no region is configured; looked at ${tried.join(", ")}. Pass { region } or set AWS_REGION.`);
+  }
+}
+
+/** One provider in a credential chain and why it gave nothing. */
+export interface ProviderAttempt {
+  readonly provider: string;
+  readonly reason: string;
+}
+
+/**
+ * No provider in the chain produced credentials. The message lists every provider that was
+ * tried, in order, with the reason each one gave.
+ */
+export class CredentialsProviderError extends StratusError {
+  override name = "CredentialsProviderError";
+  readonly attempts: readonly ProviderAttempt[];
+  constructor(attempts: readonly ProviderAttempt[]) {
+    super(
+      "no credentials were found; tried:\n" +
+        attempts.map((a, i) => `  ${i + 1}. ${a.provider}: ${a.reason}`).join("\n"),
+    );
+    this.attempts = attempts;
+  }
+}
+
+/**
+ * Thrown by a single provider that has nothing to give because it is not configured here
+ * (no variables set, no such profile keys…). A chain records the reason and moves on; any
+ * other error from a provider stops the chain, as botocore does for a provider that is
+ * configured but broken.
+ */
+export class CredentialsNotFound extends StratusError {
+  override name = "CredentialsNotFound";
+  readonly provider: string;
+  constructor(provider: string, reason: string) {
+    super(`${provider}: ${reason}`);
+    this.provider = provider;
+  }
+}
+
+/** A provider is configured but failed (bad file, endpoint error, expired token…). */
+export class CredentialsError extends StratusError {
+  override name = "CredentialsError";
+  readonly provider: string;
+  constructor(provider: string, problem: string, options?: { cause?: unknown }) {
+    super(`${provider}: ${problem}`, options);
+    this.provider = provider;
+  }
+}
+
+/** A loopback or remote HTTP exchange made by the core itself failed before an answer. */
+export class HttpRequestError extends StratusError {
+  override name = "HttpRequestError";
+  readonly url: string;
+  constructor(url: string, problem: string, options?: { cause?: unknown }) {
+    super(`${problem} (${url})`, options);
+    this.url = url;
+  }
+}
