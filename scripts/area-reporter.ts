@@ -11,7 +11,7 @@ function areaOf(file: string | undefined): string {
   if (!file) return "(unknown)";
   const parts = relative(process.cwd(), file).split(sep);
   const at = parts.indexOf("test");
-  const pkg = parts[0] === "packages" ? parts[1] : "repo";
+  const pkg = parts[0] === "packages" ? parts[1] : "root";
   const below = parts.slice(at + 1, -1);
   return `${pkg}/${below.length ? below.join("/") : "."}`;
 }

@@ -1,0 +1,55 @@
+/**
+ * The derived signing key: HMAC chained over date, region, service and "aws4_request",
+ * starting from "AWS4" + the secret. It changes only once a day per region and service, so
+ * it is cached; a busy client then pays one HMAC per request instead of five.
+ *
+ * The cache is small and bounded (least recently used entry out first) and is keyed by a
+ * SHA-256 digest of the secret rather than the secret itself, so a heap dump of the map
+ * shows no secret. Neither keys nor secrets are ever logged or put in a message.
+ */
+import { createHash, createHmac } from "node:crypto";
+
+const MAX_ENTRIES = 50;
+const cache = new Map<string, Buffer>();
+
+export function hmac(key: string | Uint8Array, data: string): Buffer {
+  return createHmac("sha256", key).update(data, "utf8").digest();
+}
+
+/** The signing key for `date` (YYYYMMDD), from the cache when it is there. */
+export function signingKey(secretAccessKey: string, date: string, region: string, service: string): Buffer {
+  const secretDigest = createHash("sha256").update(secretAccessKey, "utf8").digest("base64");
+  const cacheKey = `${secretDigest}\n${date}\n${region}\n${service}`;
+  const cached = cache.get(cacheKey);
+  if (cached) {
+    // Re-insert so Map order doubles as recency order.
+    cache.delete(cacheKey);
+    cache.set(cacheKey, cached);
+    return cached;
+  }
+  const key = deriveSigningKey(secretAccessKey, date, region, service);
+  cache.set(cacheKey, key);
+  if (cache.size > MAX_ENTRIES) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  return key;
+}
+
+/** The uncached derivation, straight from the spec. */
+export function deriveSigningKey(secretAccessKey: string, date: string, region: string, service: string): Buffer {
+  const dateKey = hmac(`AWS4${secretAccessKey}`, date);
+  const regionKey = hmac(dateKey, region);
+  const serviceKey = hmac(regionKey, service);
+  return hmac(serviceKey, "aws4_request");
+}
+
+/** How many keys are cached, and how many at most; for tests and diagnostics. */
+export function signingKeyCacheStats(): { size: number; maxSize: number } {
+  return { size: cache.size, maxSize: MAX_ENTRIES };
+}
+
+/** Forgets every cached key (e.g. after credentials were revoked, or between tests). */
+export function clearSigningKeyCache(): void {
+  cache.clear();
+}
