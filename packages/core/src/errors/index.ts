@@ -112,3 +112,40 @@ export class HttpRequestError extends StratusError {
     this.url = url;
   }
 }
+
+/**
+ * STS answered an `AssumeRole*` call made by a credential provider with an error document.
+ * The code, message and request id are STS's own words (they never contain the caller's
+ * secret: the secret is not sent, only a signature made with it).
+ */
+export class StsError extends CredentialsError {
+  override name = "StsError";
+  /** e.g. "AccessDenied", "ExpiredTokenException", "InvalidIdentityToken". */
+  readonly code: string;
+  readonly requestId: string | undefined;
+  readonly statusCode: number;
+  constructor(
+    provider: string,
+    action: string,
+    details: { code: string; message: string; requestId?: string | undefined; statusCode: number },
+  ) {
+    const id = details.requestId ? `, request id ${details.requestId}` : "";
+    super(provider, `STS ${action} failed: ${details.code}: ${details.message} (HTTP ${details.statusCode}${id})`);
+    this.code = details.code;
+    this.requestId = details.requestId;
+    this.statusCode = details.statusCode;
+  }
+}
+
+/**
+ * A response body (or header) that does not parse as the protocol says it must. Parsers
+ * throw only this (or a service error): never a raw SyntaxError, never a hang.
+ */
+export class ParseError extends StratusError {
+  override name = "ParseError";
+  readonly protocol: string;
+  constructor(protocol: string, problem: string, options?: { cause?: unknown }) {
+    super(`${protocol}: ${problem}`, options);
+    this.protocol = protocol;
+  }
+}
