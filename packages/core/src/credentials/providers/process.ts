@@ -1,0 +1,231 @@
+/**
+ * `credential_process`: run a helper program and read credentials from its stdout, as
+ * botocore's `ProcessProvider` does.
+ *
+ * The command line is split the way Python's `shlex.split` (botocore's
+ * `compat_shell_split`) splits it (whitespace, '…' and "…" quoting, backslash escapes)
+ * and the program is spawned directly, never through a shell, so `$(…)`, `;`, `|` or
+ * globs in a profile are passed to the program as text instead of being run.
+ *
+ * The helper must print `{"Version": 1, "AccessKeyId", "SecretAccessKey",
+ * "SessionToken"?, "Expiration"?, "AccountId"?}`. Its stdout is the secret itself, so it
+ * never reaches an error message: not on a non-zero exit (the error quotes stderr, which
+ * is where a helper explains itself), and not on malformed JSON (V8's `SyntaxError`
+ * quotes the input, so it is neither repeated nor kept as `cause`). For the same reason
+ * errors name the program, never its arguments, which may hold a password.
+ *
+ * The child gets the provider's `env` (not the real `process.env` behind the caller's
+ * back), stdin closed, and a deadline after which it is killed.
+ */
+import { spawn } from "node:child_process";
+import { basename } from "node:path";
+import { CredentialsError } from "../../errors/index.ts";
+import { Credentials } from "../credentials.ts";
+import type { CredentialProvider, Env, ResolveOptions } from "../provider.ts";
+
+export interface ProcessOptions {
+  /** The `credential_process` value, exactly as written in the profile. */
+  readonly command: string;
+  readonly env: Env;
+  /** Provider name and `Credentials.source`; "credential-process" by default. */
+  readonly name?: string | undefined;
+  /** Used when the helper's JSON has no AccountId (the profile's `aws_account_id`). */
+  readonly accountId?: string | undefined;
+  /** Kill the helper after this long; 60 s by default. */
+  readonly timeoutMs?: number | undefined;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+/** A credentials document is a few kilobytes; more than this is a misbehaving helper. */
+const MAX_OUTPUT_BYTES = 1024 * 1024;
+/** How much of stderr an error message quotes. */
+const MAX_STDERR_CHARS = 2000;
+
+export function fromProcess(options: ProcessOptions): CredentialProvider {
+  const name = options.name ?? "credential-process";
+  return {
+    name,
+    async resolve(resolveOptions: ResolveOptions = {}): Promise<Credentials> {
+      let argv: string[];
+      try {
+        argv = shellSplit(options.command);
+      } catch (error) {
+        throw new CredentialsError(name, `credential_process cannot be parsed: ${(error as Error).message}`);
+      }
+      const [program, ...args] = argv;
+      if (program === undefined) throw new CredentialsError(name, "credential_process is empty");
+      const output = await run(name, program, args, options, resolveOptions.signal);
+      return parseOutput(name, output, options.accountId);
+    },
+  };
+}
+
+/**
+ * Python's `shlex.split` in POSIX mode (what botocore runs on the command): tokens are
+ * separated by unquoted whitespace; '…' keeps everything literally; inside "…" a
+ * backslash escapes only `"` and `\` and is kept before anything else; outside quotes a
+ * backslash escapes any character. Quotes join onto the surrounding token (`a'b c'd` is
+ * the one token `ab cd`), `''` is an empty token, and `#` is an ordinary character.
+ * Throws on an unclosed quote or a trailing backslash, as shlex does.
+ */
+export function shellSplit(line: string): string[] {
+  const tokens: string[] = [];
+  let token = "";
+  let inToken = false;
+  for (let i = 0; i < line.length; i++) {
+    const char = line.charAt(i);
+    if (/\s/.test(char)) {
+      if (inToken) tokens.push(token);
+      token = "";
+      inToken = false;
+      continue;
+    }
+    inToken = true;
+    if (char === "\\") {
+      if (i + 1 >= line.length) throw new Error("no escaped character after a trailing backslash");
+      token += line.charAt(++i);
+    } else if (char === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) throw new Error("no closing quotation");
+      token += line.slice(i + 1, end);
+      i = end;
+    } else if (char === '"') {
+      let j = i + 1;
+      for (; j < line.length && line.charAt(j) !== '"'; j++) {
+        const c = line.charAt(j);
+        const next = line.charAt(j + 1);
+        if (c === "\\" && (next === '"' || next === "\\")) {
+          token += next;
+          j++;
+        } else {
+          token += c;
+        }
+      }
+      if (j >= line.length) throw new Error("no closing quotation");
+      i = j;
+    } else {
+      token += char;
+    }
+  }
+  if (inToken) tokens.push(token);
+  return tokens;
+}
+
+interface ProcessOutput {
+  readonly stdout: string;
+}
+
+function run(
+  name: string,
+  program: string,
+  args: readonly string[],
+  options: ProcessOptions,
+  signal: AbortSignal | undefined,
+): Promise<ProcessOutput> {
+  signal?.throwIfAborted();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const shown = basename(program);
+  return new Promise<ProcessOutput>((resolve, reject) => {
+    const child = spawn(program, args, {
+      env: { ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+      shell: false,
+      windowsHide: true,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let outBytes = 0;
+    let errBytes = 0;
+    let settled = false;
+    const finish = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      return true;
+    };
+    // A failure settles at once: the helper is killed and its pipes closed, so a grandchild
+    // that inherited them cannot keep the caller waiting for "close".
+    const fail = (error: unknown): void => {
+      if (!finish()) return;
+      child.kill("SIGKILL");
+      child.stdout.destroy();
+      child.stderr.destroy();
+      reject(error);
+    };
+    const timer = setTimeout(() => {
+      fail(new CredentialsError(name, `credential_process ${shown} did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
+    // Cancellation comes back as the caller's own abort reason, unwrapped.
+    const onAbort = (): void => fail(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+
+    child.stdout.on("data", (chunk: Buffer) => {
+      outBytes += chunk.length;
+      if (outBytes > MAX_OUTPUT_BYTES) {
+        fail(new CredentialsError(name, `credential_process ${shown} printed more than ${MAX_OUTPUT_BYTES} bytes`));
+      } else {
+        stdout.push(chunk);
+      }
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      errBytes += chunk.length;
+      if (errBytes <= MAX_OUTPUT_BYTES) stderr.push(chunk);
+    });
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      fail(new CredentialsError(name, `credential_process ${shown} could not be started (${error.code ?? error.message})`));
+    });
+    child.on("close", (code, killedBy) => {
+      if (!finish()) return;
+      if (code !== 0) {
+        const text = Buffer.concat(stderr).toString("utf8").trim();
+        const quoted = text.length > MAX_STDERR_CHARS ? `${text.slice(0, MAX_STDERR_CHARS)}…` : text;
+        const status = code === null ? `was killed by ${killedBy}` : `exited with status ${code}`;
+        return reject(new CredentialsError(name, `credential_process ${shown} ${status}${quoted ? `: ${quoted}` : " (nothing on stderr)"}`));
+      }
+      resolve({ stdout: Buffer.concat(stdout).toString("utf8") });
+    });
+  });
+}
+
+function parseOutput(name: string, output: ProcessOutput, fallbackAccountId: string | undefined): Credentials {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(output.stdout);
+  } catch {
+    // Deliberately not the SyntaxError's message: it quotes stdout, i.e. the secret.
+    throw new CredentialsError(name, "credential_process output is not valid JSON");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new CredentialsError(name, "credential_process output is not a JSON object");
+  }
+  const doc = parsed as Record<string, unknown>;
+  if (doc.Version !== 1) {
+    const version = typeof doc.Version === "number" || typeof doc.Version === "string" ? JSON.stringify(doc.Version) : "missing";
+    throw new CredentialsError(name, `credential_process output has unsupported Version ${version}; supported versions: 1`);
+  }
+  const text = (key: string, required: boolean): string | undefined => {
+    const value = doc[key];
+    if (value === undefined || value === null || value === "") {
+      if (required) throw new CredentialsError(name, `credential_process output has no ${key}`);
+      return undefined;
+    }
+    if (typeof value !== "string") throw new CredentialsError(name, `credential_process output's ${key} is not a string`);
+    return value;
+  };
+  const accessKeyId = text("AccessKeyId", true)!;
+  const secretAccessKey = text("SecretAccessKey", true)!;
+  const sessionToken = text("SessionToken", false);
+  const expirationText = text("Expiration", false);
+  let expiration: Date | undefined;
+  if (expirationText !== undefined) {
+    expiration = new Date(expirationText);
+    if (Number.isNaN(expiration.getTime())) {
+      throw new CredentialsError(name, "credential_process output's Expiration is not an ISO 8601 date");
+    }
+  }
+  return new Credentials(
+    { accessKeyId, secretAccessKey, sessionToken, expiration, accountId: text("AccountId", false) ?? fallbackAccountId },
+    name,
+  );
+}
