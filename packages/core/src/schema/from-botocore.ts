@@ -232,7 +232,8 @@ export class ShapeTable {
       out.location = location;
     }
     const locationName = str(raw["locationName"]);
-    if (locationName) out.locationName = locationName;
+    // "" is meaningful: a prefix-headers map with an empty prefix binds every header.
+    if (locationName !== undefined) out.locationName = locationName;
     const queryName = str(raw["queryName"]);
     if (queryName) out.queryName = queryName;
     if (raw["xmlAttribute"] === true) out.xmlAttribute = true;
