@@ -8,6 +8,7 @@
  * the prefix, so `[profiles x]` would be profile `x` there), and an empty name is ignored.
  * The credentials file does not come through here: its headers are profile names as written.
  */
+import { shellSplit } from "./shell-words.ts";
 
 export type ConfigSectionKind =
   | { readonly kind: "default" }
@@ -25,50 +26,12 @@ export function classifyConfigSection(header: string): ConfigSectionKind | undef
   return { kind: kind as "profile" | "sso-session" | "services", name };
 }
 
-/**
- * POSIX word splitting without expansions: whitespace separates words, '…' is literal,
- * "…" lets a backslash escape only `"` and `\`, a bare backslash escapes any character.
- * undefined for an unclosed quote or a trailing backslash (shlex raises; botocore skips).
- */
+/** Words of a header, or undefined for an unclosed quote or trailing backslash (botocore skips those). */
 export function shellWords(text: string): string[] | undefined {
-  const words: string[] = [];
-  let word = "";
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charAt(i);
-    if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
-      continue;
-    }
-    inWord = true;
-    if (c === "\\") {
-      if (i + 1 >= text.length) return undefined;
-      word += text.charAt(++i);
-    } else if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      if (end < 0) return undefined;
-      word += text.slice(i + 1, end);
-      i = end;
-    } else if (c === '"') {
-      let j = i + 1;
-      for (; j < text.length && text.charAt(j) !== '"'; j++) {
-        const d = text.charAt(j);
-        const next = text.charAt(j + 1);
-        if (d === "\\" && (next === '"' || next === "\\")) {
-          word += next;
-          j++;
-        } else {
-          word += d;
-        }
-      }
-      if (j >= text.length) return undefined;
-      i = j;
-    } else {
-      word += c;
-    }
+  try {
+    return shellSplit(text);
+  } catch {
+    return undefined;
   }
-  if (inWord) words.push(word);
-  return words;
 }
+

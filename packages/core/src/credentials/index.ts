@@ -47,7 +47,8 @@ export {
   type MfaCodeProvider,
   type MfaCodeRequest,
 } from "./providers/assume-role.ts";
-export { fromProcess, shellSplit, type ProcessOptions } from "./providers/process.ts";
+export { fromProcess, type ProcessOptions } from "./providers/process.ts";
+export { shellSplit } from "../config/shell-words.ts";
 export { fromContainerEndpoint, type ContainerEndpointOptions } from "./providers/container.ts";
 export { fromInstanceMetadata, type InstanceMetadataOptions } from "./providers/imds.ts";
 export { fromSso, type SsoOptions } from "./providers/sso.ts";

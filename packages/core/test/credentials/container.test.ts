@@ -360,8 +360,8 @@ describe("fromContainerEndpoint", () => {
   it("rejects answers that are not JSON or lack fields, without leaking them", async () => {
     const bodies: [string, RegExp][] = [
       [`{"SecretAccessKey": "${SECRET_KEY}", broken`, /answered with a body that is not JSON/],
-      [JSON.stringify({ ...GOOD, Token: undefined, AccessKeyId: "" }), /answered without AccessKeyId, Token$/],
-      [JSON.stringify({ ...GOOD, Expiration: "soon" }), /answered with an Expiration that is not a date/],
+      [JSON.stringify({ ...GOOD, Token: undefined, AccessKeyId: "" }), /credentials from .* lack AccessKeyId, Token$/],
+      [JSON.stringify({ ...GOOD, Expiration: "soon" }), /credentials from .* have an Expiration that is not a date/],
     ];
     for (const [body, expected] of bodies) {
       const server = await startLoopbackServer((_req, res) => {

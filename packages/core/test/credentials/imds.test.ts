@@ -112,7 +112,7 @@ describe("fromInstanceMetadata", () => {
 
   it("falls back to IMDSv1 at once when the token PUT times out", async () => {
     await withImds({ token: "hang" }, async (imds) => {
-      const provider = fromInstanceMetadata({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url }, timeoutMs: 150, maxAttempts: 3, now: () => NOW });
+      const provider = fromInstanceMetadata({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url }, timeoutMs: 400, maxAttempts: 3, now: () => NOW });
       const started = Date.now();
       const creds = await provider.resolve();
       assert.equal(creds.accessKeyId, "ASIAIMDSFAKE");
@@ -223,33 +223,33 @@ describe("fromInstanceMetadata", () => {
   it("reads timeout and attempts from the environment, then the profile; options win", async () => {
     await withImds({ getFaults: ["hang", "hang", "hang"] }, async (imds) => {
       const provider = fromInstanceMetadata({
-        env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url, AWS_METADATA_SERVICE_TIMEOUT: "0.1", AWS_METADATA_SERVICE_NUM_ATTEMPTS: "3" },
+        env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url, AWS_METADATA_SERVICE_TIMEOUT: "0.3", AWS_METADATA_SERVICE_NUM_ATTEMPTS: "3" },
         profile: { metadata_service_timeout: "5", metadata_service_num_attempts: "1" },
       });
       const started = Date.now();
       const error = await rejection(provider.resolve());
       assert.ok(error instanceof CredentialsError);
-      assert.equal(error.message, `instance-metadata: no answer from ${imds.url}/latest/meta-data/iam/security-credentials/ after 3 attempts: no answer within 100 ms`);
+      assert.equal(error.message, `instance-metadata: no answer from ${imds.url}/latest/meta-data/iam/security-credentials/ after 3 attempts: no answer within 300 ms`);
       assert.deepEqual(imds.calls(), [PUT_TOKEN, LIST, LIST, LIST]);
       assert.ok(Date.now() - started < 2000);
     });
     await withImds({ getFaults: ["hang", "hang"] }, async (imds) => {
       const provider = fromInstanceMetadata({
         env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url },
-        profile: { metadata_service_timeout: "0.1", metadata_service_num_attempts: "2" },
+        profile: { metadata_service_timeout: "0.3", metadata_service_num_attempts: "2" },
       });
       const error = await rejection(provider.resolve());
-      assert.match(error.message, /after 2 attempts: no answer within 100 ms$/);
+      assert.match(error.message, /after 2 attempts: no answer within 300 ms$/);
       assert.deepEqual(imds.calls(), [PUT_TOKEN, LIST, LIST]);
     });
     await withImds({ getFaults: ["hang", "hang"] }, async (imds) => {
       const provider = fromInstanceMetadata({
         env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url, AWS_METADATA_SERVICE_TIMEOUT: "5", AWS_METADATA_SERVICE_NUM_ATTEMPTS: "3" },
-        timeoutMs: 80,
+        timeoutMs: 250,
         maxAttempts: 1,
       });
       const error = await rejection(provider.resolve());
-      assert.match(error.message, /after 1 attempt: no answer within 80 ms$/);
+      assert.match(error.message, /after 1 attempt: no answer within 250 ms$/);
       assert.deepEqual(imds.calls(), [PUT_TOKEN, LIST]);
     });
   });
@@ -331,10 +331,10 @@ describe("fromInstanceMetadata", () => {
   it("is not found when IMDS never answers, after timing out the PUT and the GET", async () => {
     const silent = await startLoopbackServer(() => {});
     try {
-      const provider = fromInstanceMetadata({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: silent.url }, timeoutMs: 100 });
+      const provider = fromInstanceMetadata({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: silent.url }, timeoutMs: 300 });
       const error = await rejection(provider.resolve());
       assert.ok(error instanceof CredentialsNotFound);
-      assert.equal(error.message, `instance-metadata: the instance metadata service at ${silent.url} did not answer (no answer within 100 ms; 1 attempt)`);
+      assert.equal(error.message, `instance-metadata: the instance metadata service at ${silent.url} did not answer (no answer within 300 ms; 1 attempt)`);
       assert.deepEqual(silent.requests.map((r) => r.method), ["PUT", "GET"]);
     } finally {
       await silent.close();
@@ -343,7 +343,7 @@ describe("fromInstanceMetadata", () => {
 
   it("is an error when IMDS answered the token but then stops answering", async () => {
     await withImds({ getFaults: ["hang"] }, async (imds) => {
-      const provider = fromInstanceMetadata({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url }, timeoutMs: 100 });
+      const provider = fromInstanceMetadata({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url }, timeoutMs: 300 });
       const error = await rejection(provider.resolve());
       assert.ok(error instanceof CredentialsError);
       assertNoSecrets(error);

@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fromProcess, shellSplit } from "../../src/credentials/providers/process.ts";
+import { shellSplit } from "../../src/config/shell-words.ts";
+import { fromProcess } from "../../src/credentials/providers/process.ts";
 import { CredentialsError } from "../../src/errors/index.ts";
 import { tempHome, type TempHome } from "../support/temp-home.ts";
 

@@ -237,7 +237,7 @@ describe("no secret in any rendering of credentials or errors", () => {
       answer = { status: 403, body: { code: "AccessDenied", message: `token ${S.containerAuth} / ${S.containerToken} refused` } };
       await rejectsClean(provider.resolve(), /HTTP 403/);
       answer = { status: 200, body: { AccessKeyId: "A", SecretAccessKey: S.containerKey, Expiration: LATER } };
-      await rejectsClean(provider.resolve(), /without Token/);
+      await rejectsClean(provider.resolve(), /lack Token/);
     } finally {
       await agent.close();
     }

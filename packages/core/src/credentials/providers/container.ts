@@ -31,9 +31,10 @@
 import { readFile } from "node:fs/promises";
 import { CredentialsError, CredentialsNotFound, HttpRequestError } from "../../errors/index.ts";
 import { simpleRequest, type SimpleResponse } from "../../http/simple-request.ts";
-import { Credentials } from "../credentials.ts";
+import type { Credentials } from "../credentials.ts";
 import type { CredentialProvider, Env, ResolveOptions } from "../provider.ts";
 import { describeFailedResponse, requestProblem } from "../response-snippet.ts";
+import { credentialsFromMetadata } from "../metadata-credentials.ts";
 
 const NAME = "container-endpoint";
 const ECS_AGENT_BASE = "http://169.254.170.2";
@@ -186,26 +187,7 @@ function parseCredentials(body: string, url: URL): Credentials {
     throw new CredentialsError(NAME, `${display(url)} answered with a body that is not JSON`);
   }
   const fields = data !== null && typeof data === "object" ? (data as Record<string, unknown>) : {};
-  const required = ["AccessKeyId", "SecretAccessKey", "Token", "Expiration"] as const;
-  const missing = required.filter((key) => typeof fields[key] !== "string" || fields[key] === "");
-  if (missing.length) {
-    throw new CredentialsError(NAME, `${display(url)} answered without ${missing.join(", ")}`);
-  }
-  const expiration = new Date(fields["Expiration"] as string);
-  if (Number.isNaN(expiration.getTime())) {
-    throw new CredentialsError(NAME, `${display(url)} answered with an Expiration that is not a date`);
-  }
-  const accountId = fields["AccountId"];
-  return new Credentials(
-    {
-      accessKeyId: fields["AccessKeyId"] as string,
-      secretAccessKey: fields["SecretAccessKey"] as string,
-      sessionToken: fields["Token"] as string,
-      expiration,
-      accountId: typeof accountId === "string" ? accountId : undefined,
-    },
-    NAME,
-  );
+  return credentialsFromMetadata(fields, NAME, `the credentials from ${display(url)}`);
 }
 
 function attempts(n: number): string {

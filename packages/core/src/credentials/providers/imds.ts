@@ -39,6 +39,7 @@ import { Credentials } from "../credentials.ts";
 import { ImdsClient } from "../imds-client.ts";
 import type { CredentialProvider, Env, ResolveOptions } from "../provider.ts";
 import { describeFailedResponse } from "../response-snippet.ts";
+import { credentialsFromMetadata } from "../metadata-credentials.ts";
 
 const NAME = "instance-metadata";
 const IPV4_ENDPOINT = "http://169.254.169.254";
@@ -176,26 +177,7 @@ function parseCredentials(body: string, role: string): Credentials {
     const detail = describeFailedResponse({ statusCode: 200, headers: {}, body }).replace(/^HTTP 200 ?/, "");
     throw new CredentialsError(NAME, `IMDS could not provide credentials for role "${role}": ${detail || "Code is not Success"}`);
   }
-  const required = ["AccessKeyId", "SecretAccessKey", "Token", "Expiration"] as const;
-  const missing = required.filter((key) => typeof fields[key] !== "string" || fields[key] === "");
-  if (missing.length) {
-    throw new CredentialsError(NAME, `the credentials for role "${role}" lack ${missing.join(", ")}`);
-  }
-  const expiration = new Date(fields["Expiration"] as string);
-  if (Number.isNaN(expiration.getTime())) {
-    throw new CredentialsError(NAME, `the credentials for role "${role}" have an Expiration that is not a date`);
-  }
-  const accountId = fields["AccountId"];
-  return new Credentials(
-    {
-      accessKeyId: fields["AccessKeyId"] as string,
-      secretAccessKey: fields["SecretAccessKey"] as string,
-      sessionToken: fields["Token"] as string,
-      expiration,
-      accountId: typeof accountId === "string" ? accountId : undefined,
-    },
-    NAME,
-  );
+  return credentialsFromMetadata(fields, NAME, `the credentials for role "${role}"`);
 }
 
 function withStaticStability(
