@@ -5,8 +5,14 @@
  *
  * - Input cases: build the schema from the suite (`harness/suites.ts`), serialize the
  *   case's params (as a caller would pass them, `harness/params.ts`) with a fixed
- *   idempotency token and the suite's client endpoint, and
- *   compare the request with `serialized` (`harness/compare.ts` says how).
+ *   idempotency token and the suite's client endpoint, run the request through the
+ *   pipeline's steps that follow serialization, in the pipeline's order (compress, then
+ *   Content-MD5; signing is the SigV4 suite's business), and compare the request with
+ *   `serialized` (`harness/compare.ts` says how). The cases carry no compression settings,
+ *   so the defaults apply (10,240 bytes; the compression cases send 10,368). The suites
+ *   write bodies uncompressed and check only the Content-Encoding of compressed ones, so a
+ *   gzipped body is compared after gunzip, and is also checked to gunzip to exactly what
+ *   the serializer produced, with a Content-Length that counts the compressed bytes.
  * - Output cases: build the raw response (CBOR suites carry their body base64-encoded),
  *   then either parse it and compare with `result`, or, when the case has an `errorCode`,
  *   parse the error and compare its code, message and fields; either way the values must
@@ -21,6 +27,11 @@ import { AssertionError } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { gunzipSync } from "node:zlib";
+import { compressRequest } from "../../packages/core/src/client/steps/compress-request.ts";
+import { applyContentMd5 } from "../../packages/core/src/client/steps/content-md5.ts";
+import { resolveCompressionSettings } from "../../packages/core/src/config/compression.ts";
+import type { HttpRequest } from "../../packages/core/src/http/http-request.ts";
 import { PROTOCOLS } from "../../packages/core/src/protocols/index.ts";
 import type { RawResponse } from "../../packages/core/src/protocols/protocol.ts";
 import { resolveShape } from "../../packages/core/src/schema/normalize.ts";
@@ -29,6 +40,8 @@ import { callerValue } from "./harness/params.ts";
 import { caseSchema, loadSuiteFiles, suiteEndpoint, type Suite, type SuiteCase, type SuiteFile } from "./harness/suites.ts";
 
 const IDEMPOTENCY_TOKEN = "00000000-0000-4000-8000-000000000000";
+/** What a client with no compression settings in its environment or profile uses. */
+const COMPRESSION = resolveCompressionSettings({ env: {} });
 
 const skips = (JSON.parse(readFileSync(join(import.meta.dirname, "skips.json"), "utf8")) as { skips: Record<string, string> }).skips;
 const files = loadSuiteFiles();
@@ -43,19 +56,49 @@ function runInput(suite: Suite, testCase: SuiteCase): string[] {
   const protocol = PROTOCOLS[service.protocol];
   if (!protocol) return [`protocol "${service.protocol}" is not in PROTOCOLS`];
   const endpoint = suiteEndpoint(suite);
-  const request = protocol.serializeRequest({
+  const serialized = protocol.serializeRequest({
     service,
     operation,
     input: operation.input ? (callerValue(testCase.params ?? {}, resolveShape(operation.input)) as Record<string, unknown>) : (testCase.params ?? {}),
     endpoint,
     idempotencyToken: () => IDEMPOTENCY_TOKEN,
   });
-  return compareRequest({
-    expected: testCase.serialized ?? {},
-    actual: request,
-    endpoint,
-    binaryBody: isBinary(suite),
-  });
+  const compressed = compressRequest(serialized, operation, COMPRESSION);
+  const request = applyContentMd5(compressed, operation);
+  const problems = compressed === serialized ? [] : checkCompressed(serialized, compressed);
+  return [
+    ...problems,
+    ...compareRequest({
+      expected: testCase.serialized ?? {},
+      // The suites write the body as it was before compression (see the header).
+      actual: compressed === serialized ? request : { ...request, body: gunzip(request.body) },
+      endpoint,
+      binaryBody: isBinary(suite),
+    }),
+  ];
+}
+
+function gunzip(body: HttpRequest["body"]): Uint8Array {
+  if (!(body instanceof Uint8Array)) throw new AssertionError({ message: `a compressed body must be bytes, got ${typeof body}` });
+  return new Uint8Array(gunzipSync(body));
+}
+
+/** A compressed request is the serialized one, gzipped, with its Content-Length updated. */
+function checkCompressed(before: HttpRequest, after: HttpRequest): string[] {
+  const original = typeof before.body === "string" ? Buffer.from(before.body, "utf8") : Buffer.from(before.body ?? new Uint8Array(0));
+  const problems: string[] = [];
+  let restored: Buffer | undefined;
+  try {
+    restored = Buffer.from(gunzip(after.body));
+  } catch (error) {
+    problems.push(`compressed body does not gunzip: ${String(error)}`);
+  }
+  if (restored && !restored.equals(original)) problems.push("compressed body does not gunzip to the serialized body");
+  const length = after.body instanceof Uint8Array ? after.body.byteLength : -1;
+  if (after.headers["content-length"] !== undefined && after.headers["content-length"] !== String(length)) {
+    problems.push(`content-length ${after.headers["content-length"]} is not the compressed length ${length}`);
+  }
+  return problems;
 }
 
 function runOutput(suite: Suite, testCase: SuiteCase): string[] {

@@ -22,6 +22,14 @@ export {
 } from "./resolve.ts";
 export { resolveRetryConfig, type RetryConfig, type RetryMode } from "./retry.ts";
 export {
+  DEFAULT_MIN_COMPRESSION_SIZE_BYTES,
+  MAX_MIN_COMPRESSION_SIZE_BYTES,
+  checkMinCompressionSize,
+  resolveCompressionSettings,
+  type CompressionOptions,
+  type CompressionSettings,
+} from "./compression.ts";
+export {
   resolveEndpointFlags,
   resolveEndpointUrl,
   serviceConfigKey,

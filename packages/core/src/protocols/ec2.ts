@@ -9,9 +9,12 @@
  * - The answer has no `<OpResult>` level: output members sit directly under
  *   `<OpResponse>`, next to a lower-case `<requestId>`. Errors are
  *   `<Response><Errors><Error>…</Error></Errors><RequestID/></Response>`.
+ * Request ids of successful answers come from the headers, else that `<requestId>`, as in
+ * query (`withBodyRequestId`).
  */
 import { resolveShape } from "../schema/normalize.ts";
-import type { ParseCall, Protocol } from "./protocol.ts";
+import type { Protocol, RawResponse } from "./protocol.ts";
+import { withBodyRequestId } from "./query.ts";
 import { readStructure } from "./xml/deserialize.ts";
 import { childNamed, isBlank, parseXml } from "./xml/document.ts";
 import { headerRequestId, parseXmlError, type ResponseMetadata } from "./xml/errors.ts";
@@ -39,10 +42,12 @@ export const ec2Protocol: Protocol = {
   },
 
   parseError: (call) => parseXmlError(call, PROTOCOL),
+
+  responseMetadata: (response) => withBodyRequestId(response, ec2ResponseMetadata),
 };
 
 /** `<requestId>` of a successful answer, else the request-id header. */
-export function ec2ResponseMetadata(call: ParseCall): ResponseMetadata {
+export function ec2ResponseMetadata(call: { readonly response: RawResponse }): ResponseMetadata {
   const { response } = call;
   if (!isBlank(response.body) && response.statusCode < 300) {
     const requestId = childNamed(parseXml(response.body, PROTOCOL), "requestId")?.text;

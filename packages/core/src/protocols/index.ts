@@ -23,4 +23,4 @@ export const PROTOCOLS: Record<ProtocolName, Protocol> = {
   "smithy-rpc-v2-cbor": rpcV2CborProtocol,
 };
 
-export type { Endpoint, ParseCall, ParsedError, Protocol, RawResponse, SerializeCall } from "./protocol.ts";
+export type { Endpoint, ParseCall, ParsedError, Protocol, RawResponse, RequestIds, SerializeCall } from "./protocol.ts";

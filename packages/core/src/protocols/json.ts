@@ -10,7 +10,8 @@
  *
  * Everything else is shared: values go through `json/serialize.ts` and `json/parse.ts`,
  * error identification through `json/errors.ts`, host prefixes and idempotency tokens
- * through `rest/bindings.ts` (awsJson has no other HTTP bindings).
+ * through `rest/bindings.ts` (awsJson has no other HTTP bindings). Request ids are in the
+ * `x-amzn-requestid` header (`shared/request-ids.ts`).
  */
 import { membersOf, resolveShape } from "../schema/normalize.ts";
 import type { ServiceSchema } from "../schema/types.ts";
@@ -19,6 +20,7 @@ import { errorBody, identifyJsonError } from "./json/errors.ts";
 import { parseJsonText, readStructure } from "./json/parse.ts";
 import { writeStructure } from "./json/serialize.ts";
 import type { ParseCall, ParsedError, Protocol, SerializeCall } from "./protocol.ts";
+import { headerRequestIds } from "./shared/request-ids.ts";
 
 const PROTOCOL = "awsJson";
 
@@ -73,4 +75,6 @@ export const jsonProtocol: Protocol = {
       type: error.type,
     };
   },
+
+  responseMetadata: headerRequestIds,
 };

@@ -8,6 +8,12 @@
  * Uint8Array | string for blobs); on the way out they are Date for timestamps,
  * Uint8Array for blobs, numbers for numbers (NaN and ±Infinity included), plain JSON for
  * documents, and a union's unknown member as `{ $unknown: [name, value] }`.
+ *
+ * Request ids come back both ways: `parseError` puts them in the `ParsedError`, and
+ * `responseMetadata` reads them from a successful response (the ids every result's
+ * `$metadata` carries). Each protocol knows where its services put them: the
+ * `x-amzn-requestid` / `x-amz-request-id` headers, S3's `x-amz-id-2` extended id, or the
+ * body of a query/ec2 answer.
  */
 import type { HttpRequest } from "../http/http-request.ts";
 import type { OperationSchema, ServiceSchema, StructureShape } from "../schema/types.ts";
@@ -38,12 +44,21 @@ export interface RawResponse {
   readonly body: Uint8Array;
 }
 
+/** The ids a response carries for support cases and log correlation. */
+export interface RequestIds {
+  readonly requestId?: string | undefined;
+  /** S3's `x-amz-id-2` (botocore's `HostId`). */
+  readonly extendedRequestId?: string | undefined;
+}
+
 /** What a protocol can tell about a failed call. */
 export interface ParsedError {
   /** The service's error code, with any namespace/URI decoration removed. */
   readonly code: string;
   readonly message?: string | undefined;
   readonly requestId?: string | undefined;
+  /** S3's `x-amz-id-2`, set by rest-xml. */
+  readonly extendedRequestId?: string | undefined;
   /** The modelled error shape the code matched, if any. */
   readonly shape?: StructureShape | undefined;
   /** The error's members, parsed with `shape` when it matched. */
@@ -62,4 +77,6 @@ export interface Protocol {
   serializeRequest(call: SerializeCall): HttpRequest;
   parseResponse(call: ParseCall): Record<string, unknown>;
   parseError(call: ParseCall): ParsedError;
+  /** The request ids of a successful response (an error's are in its `ParsedError`). */
+  responseMetadata(response: RawResponse): RequestIds;
 }

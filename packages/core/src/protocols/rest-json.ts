@@ -14,6 +14,7 @@
  * Responses mirror this: bindings from the headers and status, then the payload member
  * from the raw body or the unbound members from a JSON object. Errors are identified as
  * in awsJson (`json/errors.ts`) and their members read from headers and body alike.
+ * Request ids are in the headers only (`shared/request-ids.ts`).
  */
 import { StratusError } from "../errors/index.ts";
 import { membersByLocation, resolveShape, payloadMember, type MemberView } from "../schema/normalize.ts";
@@ -24,6 +25,7 @@ import { parseJsonText, readJson, readStructure } from "./json/parse.ts";
 import { writeJson, writeStructure } from "./json/serialize.ts";
 import { parseRestBindings, serializeRestBindings } from "./rest/bindings.ts";
 import type { ParseCall, ParsedError, Protocol, RawResponse, SerializeCall } from "./protocol.ts";
+import { headerRequestIds } from "./shared/request-ids.ts";
 
 const PROTOCOL = "restJson1";
 const utf8 = new TextDecoder("utf-8");
@@ -146,4 +148,6 @@ export const restJsonProtocol: Protocol = {
       type: error.type,
     };
   },
+
+  responseMetadata: headerRequestIds,
 };

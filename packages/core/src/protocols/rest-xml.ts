@@ -22,18 +22,20 @@
  * not checked). `uri`/`querystring` members cannot come back in a response, so an output
  * member bound there is read from the body. Errors are S3's bare `<Error>` or the
  * `<ErrorResponse>` wrapper (xml/errors.ts), with header-bound error members merged in.
- * Request ids: `x-amz-request-id`, and S3's `x-amz-id-2` as the extended id.
+ * Request ids: `x-amz-request-id`, and S3's `x-amz-id-2` as the extended id, for results
+ * (`responseMetadata`) and errors alike, except that an error document's own `<RequestId>`
+ * comes first (xml/errors.ts); its `<HostId>` (the value `x-amz-id-2` carries) is not read.
  */
 import { StratusError } from "../errors/index.ts";
 import type { HttpRequest } from "../http/http-request.ts";
 import { payloadMember, resolveShape, type MemberView } from "../schema/normalize.ts";
 import type { StructureShape } from "../schema/types.ts";
-import type { ParseCall, ParsedError, Protocol, RawResponse, SerializeCall } from "./protocol.ts";
+import type { ParsedError, Protocol, RawResponse, RequestIds, SerializeCall } from "./protocol.ts";
 import { parseRestBindings, serializeRestBindings } from "./rest/bindings.ts";
 import { toBytes } from "./shared/blob.ts";
 import { readStructure } from "./xml/deserialize.ts";
 import { isBlank, parseXml } from "./xml/document.ts";
-import { parseXmlError, type ResponseMetadata } from "./xml/errors.ts";
+import { parseXmlError } from "./xml/errors.ts";
 import { structureFields } from "./xml/input-values.ts";
 import { structureToXml } from "./xml/serialize.ts";
 import { writeXml } from "./xml/writer.ts";
@@ -74,10 +76,14 @@ export const restXmlProtocol: Protocol = {
   },
 
   parseError(call): ParsedError {
-    const error = parseXmlError(call, PROTOCOL, isBodyMember);
+    const parsed = parseXmlError(call, PROTOCOL, isBodyMember);
+    const extendedRequestId = call.response.headers["x-amz-id-2"];
+    const error = extendedRequestId ? { ...parsed, extendedRequestId } : parsed;
     if (!error.shape) return error;
     return { ...error, fields: { ...parseRestBindings(error.shape, call.response, PROTOCOL), ...error.fields } };
   },
+
+  responseMetadata: (response) => restXmlResponseMetadata({ response }),
 };
 
 /** Members read from a response body: no location, or one a response cannot have. */
@@ -139,11 +145,13 @@ function readPayload(payload: MemberView, response: RawResponse): unknown {
   }
 }
 
-/** `x-amz-request-id` and `x-amz-id-2` (S3's extended request id). */
-export function restXmlResponseMetadata(call: ParseCall): ResponseMetadata {
+/** `x-amz-request-id` and `x-amz-id-2` (S3's extended request id); absent ids have no key. */
+export function restXmlResponseMetadata(call: { readonly response: RawResponse }): RequestIds {
   const { headers } = call.response;
+  const requestId = headers["x-amz-request-id"] ?? headers["x-amzn-requestid"];
+  const extendedRequestId = headers["x-amz-id-2"];
   return {
-    requestId: headers["x-amz-request-id"] ?? headers["x-amzn-requestid"],
-    extendedRequestId: headers["x-amz-id-2"],
+    ...(requestId ? { requestId } : {}),
+    ...(extendedRequestId ? { extendedRequestId } : {}),
   };
 }

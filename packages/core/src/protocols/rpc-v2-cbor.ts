@@ -47,6 +47,7 @@ import { CborWriter, MAX_ENCODE_DEPTH } from "./cbor/encode.ts";
 import { CborTagged } from "./cbor/tagged.ts";
 import type { ParseCall, ParsedError, Protocol, SerializeCall } from "./protocol.ts";
 import { toBytes } from "./shared/blob.ts";
+import { headerRequestIds } from "./shared/request-ids.ts";
 import { toDate } from "./shared/timestamp.ts";
 
 const PROTOCOL = "smithy-rpc-v2-cbor";
@@ -112,6 +113,9 @@ export const rpcV2CborProtocol: Protocol = {
       type,
     };
   },
+
+  // The body is the output map and nothing else; the ids are in the headers.
+  responseMetadata: headerRequestIds,
 };
 
 // ---- requests ---------------------------------------------------------------------------
