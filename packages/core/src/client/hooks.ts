@@ -10,7 +10,7 @@ import type { OperationSchema } from "../schema/types.ts";
 export interface HookContext {
   readonly operation: OperationSchema;
   readonly input: Readonly<Record<string, unknown>>;
-  /** 1 for the first attempt. */
+  /** 1 for the first attempt; 0 in `endpointParams`, which runs once before any attempt. */
   readonly attempt: number;
 }
 
@@ -20,8 +20,10 @@ export interface ServiceHooks {
   /** Inspect or change the serialized request before it is signed. */
   readonly beforeSign?: (request: HttpRequest, context: HookContext) => HttpRequest | void;
   /**
-   * Look at a buffered response before it is parsed; return an error code/message to turn
-   * a 200 into a failure (S3 CompleteMultipartUpload), or nothing.
+   * Look at a buffered response before it is parsed (for an output streamed to the caller,
+   * `body` is empty: the stream is not read here). Return `{ statusCode }` to have it parsed
+   * with that status instead, e.g. 500 to turn S3's 200-with-an-error-document
+   * (CompleteMultipartUpload, CopyObject) into a failure that is then retried; or nothing.
    */
   readonly afterResponse?: (
     response: { readonly statusCode: number; readonly headers: Readonly<Record<string, string>>; readonly body: Uint8Array },
@@ -29,4 +31,32 @@ export interface ServiceHooks {
   ) => { readonly statusCode: number } | void;
   /** Check or adjust the parsed output (SQS MD5 of message bodies). */
   readonly afterParse?: (output: Record<string, unknown>, context: HookContext) => void;
+}
+
+// ---- running them: the service's hooks first, then the client's, in that fixed order ----
+
+/** `beforeSign` of each hook set in turn; a hook may return a replacement request. */
+export function runBeforeSign(hooks: readonly ServiceHooks[], request: HttpRequest, context: HookContext): HttpRequest {
+  let current = request;
+  for (const hook of hooks) current = hook.beforeSign?.(current, context) ?? current;
+  return current;
+}
+
+/** `afterResponse` of each hook set in turn; the last status a hook returns is the one parsed. */
+export function runAfterResponse<R extends { readonly statusCode: number; readonly headers: Readonly<Record<string, string>>; readonly body: Uint8Array }>(
+  hooks: readonly ServiceHooks[],
+  response: R,
+  context: HookContext,
+): R {
+  let current = response;
+  for (const hook of hooks) {
+    const changed = hook.afterResponse?.(current, context);
+    if (changed && changed.statusCode !== current.statusCode) current = { ...current, statusCode: changed.statusCode };
+  }
+  return current;
+}
+
+/** `afterParse` of each hook set in turn (they check or adjust the output in place). */
+export function runAfterParse(hooks: readonly ServiceHooks[], output: Record<string, unknown>, context: HookContext): void {
+  for (const hook of hooks) hook.afterParse?.(output, context);
 }

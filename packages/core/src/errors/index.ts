@@ -149,3 +149,115 @@ export class ParseError extends StratusError {
     this.protocol = protocol;
   }
 }
+
+// ---- errors of a service call that never got (or never finished) an answer -----------
+//
+// The pipeline throws these out of `ServiceClient.send`, each carrying `$metadata` like a
+// `ServiceError` does (`attempts` counts what was sent; `httpStatusCode` is absent). The
+// HTTP handler creates them without metadata; the pipeline fills it in as the error
+// leaves the call, so `$metadata` is writable here, once, by the core.
+
+/** What every error of a call carries; mirrors `ResponseMetadata` in service-error.ts. */
+export interface CallMetadata {
+  readonly httpStatusCode?: number | undefined;
+  readonly requestId?: string | undefined;
+  readonly extendedRequestId?: string | undefined;
+  readonly attempts: number;
+  readonly totalRetryDelay: number;
+}
+
+const NO_ATTEMPTS: CallMetadata = Object.freeze({ attempts: 0, totalRetryDelay: 0 });
+
+/**
+ * The caller's `AbortSignal` fired. `reason` is the signal's own reason (what was passed
+ * to `controller.abort(reason)`, or the platform's default "AbortError" DOMException), so
+ * the caller can tell its own aborts apart.
+ */
+export class AbortError extends StratusError {
+  override name = "AbortError";
+  readonly reason: unknown;
+  $metadata: CallMetadata = NO_ATTEMPTS;
+  constructor(reason: unknown, options?: { cause?: unknown }) {
+    const why = reason instanceof Error ? reason.message : reason === undefined ? "" : String(reason);
+    super(why ? `the call was aborted: ${why}` : "the call was aborted", options);
+    this.reason = reason;
+  }
+}
+
+/**
+ * Which time limit ran out:
+ *   "connect"  opening the TCP/TLS connection (`http.connectTimeout`)
+ *   "request"  waiting for the response headers of one attempt (`http.requestTimeout`)
+ *   "idle"     waiting for the next chunk of a response body (`http.idleTimeout`)
+ *   "call"     the whole call, every attempt and backoff included (the call's `timeout`)
+ * The first three are failures of one attempt and are retried like a dropped connection;
+ * "call" is the caller's deadline and ends the call.
+ */
+export type TimeoutKind = "connect" | "request" | "idle" | "call";
+
+export class TimeoutError extends StratusError {
+  override name = "TimeoutError";
+  readonly timeout: TimeoutKind;
+  /** The limit that ran out, in milliseconds. */
+  readonly ms: number | undefined;
+  $metadata: CallMetadata = NO_ATTEMPTS;
+  constructor(timeout: TimeoutKind, ms: number | undefined, options?: { cause?: unknown }) {
+    const limit = ms === undefined ? "its limit" : `${ms} ms`;
+    super(`${TIMEOUT_WORDS[timeout]} did not finish within ${limit} (${timeout} timeout)`, options);
+    this.timeout = timeout;
+    this.ms = ms;
+  }
+  /** Whether a new attempt may succeed: true for the per-attempt limits, false for the call's deadline. */
+  get isConnectionError(): boolean {
+    return this.timeout !== "call";
+  }
+}
+
+const TIMEOUT_WORDS: Readonly<Record<TimeoutKind, string>> = {
+  connect: "connecting",
+  request: "waiting for the response headers",
+  idle: "reading the response body",
+  call: "the call",
+};
+
+/**
+ * The connection failed before a complete answer arrived: refused, reset, DNS failure, TLS
+ * failure, closed mid-body. `isConnectionError` is what the retry classifier reads (a
+ * "connection" failure: retried with backoff, costing more of the retry quota).
+ */
+export class NetworkError extends StratusError {
+  override name = "NetworkError";
+  /** The system or undici error code, e.g. "ECONNREFUSED", "UND_ERR_SOCKET". */
+  readonly code: string | undefined;
+  readonly isConnectionError = true;
+  $metadata: CallMetadata = NO_ATTEMPTS;
+  constructor(problem: string, code: string | undefined, options?: { cause?: unknown }) {
+    super(code ? `${problem} (${code})` : problem, options);
+    this.code = code;
+  }
+}
+
+/** One thing wrong with a call's input; `path` names it the way the caller wrote it. */
+export interface ValidationProblem {
+  /** e.g. "input.Item.name.S", "input.Tags[2].Key". */
+  readonly path: string;
+  /** e.g. "required member is missing", "expected a string, got number". */
+  readonly message: string;
+}
+
+/**
+ * The input does not fit the operation's model. Every problem found is listed at once (as
+ * botocore's ParamValidationError does), and nothing was sent.
+ */
+export class ValidationError extends StratusError {
+  override name = "ValidationError";
+  readonly operation: string;
+  readonly problems: readonly ValidationProblem[];
+  readonly $metadata: CallMetadata = NO_ATTEMPTS;
+  constructor(operation: string, problems: readonly ValidationProblem[]) {
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    super(`invalid input for ${operation} (${count}):\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join("\n")}`);
+    this.operation = operation;
+    this.problems = problems;
+  }
+}

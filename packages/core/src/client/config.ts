@@ -1,0 +1,75 @@
+/**
+ * What a client can be configured with. Every field is optional: a bare `new S3()` takes
+ * region, profile, credentials, endpoint and retry settings from the environment and the
+ * shared files, exactly as a boto3 client does, and reads them on its first call (never in
+ * the constructor). Fields given here win over the environment and the files.
+ */
+import type { RetryMode } from "../config/retry.ts";
+import type { CredentialIdentity } from "../credentials/credentials.ts";
+import type { CredentialProvider, Env } from "../credentials/provider.ts";
+import type { ParamValue, PartitionsData } from "../endpoints/index.ts";
+import type { HttpHandler } from "../http/http-handler.ts";
+import type { RetryStrategy } from "../retry/strategy.ts";
+import type { Session } from "../session/session.ts";
+import type { ServiceHooks } from "./hooks.ts";
+
+export interface HttpOptions {
+  /** Sockets per origin in the client's pool (default 50). */
+  readonly maxConnections?: number | undefined;
+  /** Milliseconds to open a connection (default 10 000). */
+  readonly connectTimeout?: number | undefined;
+  /** Milliseconds from sending an attempt to its response headers (default 300 000). */
+  readonly requestTimeout?: number | undefined;
+  /** Longest gap between two chunks of a response body, in milliseconds (default 300 000). */
+  readonly idleTimeout?: number | undefined;
+  /**
+   * Another transport (a fetch handler, a test's stub). The options above then do not
+   * apply, and `destroy()` leaves it open: whoever made it owns it.
+   */
+  readonly handler?: HttpHandler | undefined;
+}
+
+/**
+ * Where the client tells what it does. Messages never contain credentials, signatures or
+ * member values: operation names, attempts, statuses, request ids and delays only.
+ */
+export interface Logger {
+  debug?(message: string, details?: Readonly<Record<string, unknown>>): void;
+  warn?(message: string, details?: Readonly<Record<string, unknown>>): void;
+}
+
+export interface ClientConfig {
+  /** Share profile, files and credentials with other clients (boto3's Session). */
+  readonly session?: Session | undefined;
+  readonly region?: string | undefined;
+  /** Used when no `session` is given. */
+  readonly profile?: string | undefined;
+  /** Fixed keys, or a provider; otherwise the session's (default chain). */
+  readonly credentials?: CredentialIdentity | CredentialProvider | undefined;
+  /** Send every call to this URL instead of the service's (a local emulator, a VPC endpoint). */
+  readonly endpoint?: string | URL | undefined;
+  /** Attempts per call, the first included (otherwise AWS_MAX_ATTEMPTS, the profile, 3). */
+  readonly maxAttempts?: number | undefined;
+  readonly retryMode?: RetryMode | undefined;
+  /**
+   * A ready retry strategy (retry/strategy.ts), e.g. one with a fixed jitter or a shorter
+   * backoff. `maxAttempts` and `retryMode` are then not read.
+   */
+  readonly retryStrategy?: RetryStrategy | undefined;
+  readonly useFipsEndpoint?: boolean | undefined;
+  readonly useDualstackEndpoint?: boolean | undefined;
+  /** More endpoint rule-set parameters, e.g. `{ ForcePathStyle: true }` for S3. */
+  readonly endpointParams?: Readonly<Record<string, ParamValue>> | undefined;
+  readonly http?: HttpOptions | undefined;
+  /** The client's own hooks; they run after the service package's. */
+  readonly hooks?: ServiceHooks | undefined;
+  readonly logger?: Logger | undefined;
+  /** Stands in for `process.env` (tests, isolated applications). */
+  readonly env?: Env | undefined;
+  /** The partitions document (`partitions.json`); the core's generated copy otherwise. */
+  readonly partitions?: PartitionsData | undefined;
+  /** Never gzip request bodies (otherwise AWS_DISABLE_REQUEST_COMPRESSION, the profile). */
+  readonly disableRequestCompression?: boolean | undefined;
+  /** Smallest body to gzip (otherwise AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES, the profile, 10 KiB). */
+  readonly minCompressionSizeBytes?: number | undefined;
+}

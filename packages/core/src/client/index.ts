@@ -1,0 +1,22 @@
+/**
+ * The call pipeline and the client class generated packages extend.
+ *
+ *   service-client.ts   ServiceClient: send / buildRequest / destroy
+ *   config.ts           ClientConfig and its parts (HttpOptions, Logger)
+ *   pipeline.ts         the whole life of a call, phase by phase, in one file
+ *   call-scope.ts       a call's signal and deadline (CallOptions)
+ *   runtime.ts          a client's settings, resolved on its first call
+ *   clock.ts            the clock offset learned from responses
+ *   definition.ts       what a service package hands the core
+ *   hooks.ts            the named hooks, and the order they run in
+ *   steps/              the functions the pipeline's phases call
+ */
+export { ServiceClient } from "./service-client.ts";
+export type { ClientConfig, HttpOptions, Logger } from "./config.ts";
+export type { CallOptions } from "./call-scope.ts";
+export type { BuiltRequest, Output, PreparedRequest } from "./pipeline.ts";
+export type { ServiceDefinition } from "./definition.ts";
+export type { HookContext, ServiceHooks } from "./hooks.ts";
+export { ClockOffset, CLOCK_SKEW_THRESHOLD_MS } from "./clock.ts";
+export { STRATUS_VERSION } from "./steps/user-agent.ts";
+export type { CallEndpoint, SigningTarget } from "./steps/endpoint.ts";

@@ -1,0 +1,432 @@
+/**
+ * The life of one call, top to bottom, in this one file. The shape is smithy-rs's
+ * orchestrator: `invokeOperation` is its `try_op` (everything done once per call, then the
+ * attempt loop), `tryAttempt` its `try_attempt` (everything done once per attempt). Each
+ * numbered phase below is a commented block that calls one named function; the functions
+ * live in ./steps and in the folder that owns the concern (validate/, protocols/,
+ * signing/, retry/, http/).
+ *
+ *   invokeOperation                                    once per call
+ *      1. validate        every problem with the input at once; nothing is sent if any
+ *      2. settings        the client's runtime (region, credentials…), resolved on its first call
+ *      prepareRequest
+ *         3. serialize    the protocol writes the request, relative to a host not known yet
+ *         4. endpoint     the rule set picks URL and signing name/region; applied to the request
+ *         5. compress     gzip the body when the operation accepts it
+ *         6. checksum     Content-MD5 when the operation requires a checksum
+ *      per attempt:
+ *      7. send token      adaptive retry mode may hold an attempt back
+ *      tryAttempt                                       once per attempt
+ *         8. retry headers  amz-sdk-invocation-id (same every attempt), amz-sdk-request
+ *         9. user agent
+ *        10. beforeSign     hooks: the service's, then the client's
+ *        11. sign           SigV4 at the corrected clock; credentials resolved here
+ *            ── `buildRequest` stops here: the request that would be sent ──
+ *        12. send           the transport resolves when the response headers are in
+ *        13. read body      buffered; a streamed output payload is left live for the caller
+ *        14. clock          learn the server's time from `Date` (clock-skew correction)
+ *        15. afterResponse  hooks
+ *        16. parse          the output (+ afterParse hooks), or the ServiceError
+ *     17. retry decision  the strategy: throttling/transient/connection after a backoff;
+ *                         clock skew and an expired token resent at once (the latter after
+ *                         the credentials are invalidated and resolved again)
+ *     18. metadata        `$metadata` on the result, or on the error thrown
+ *
+ * A retried request is the same request: phases 3–6 run once, so the body bytes and any
+ * idempotency token are identical on every attempt; only what 8–11 add differs (the
+ * attempt number, the date and the signature).
+ *
+ * Failures that end the call at once, without a retry decision: a ValidationError, an
+ * endpoint or credential or signing error, the caller's abort (AbortError) and the call's
+ * deadline (TimeoutError "call"). Everything a retry might cure goes through phase 16:
+ * service errors, and transport errors flagged `isConnectionError` (NetworkError, and
+ * the per-attempt TimeoutErrors "connect" / "request" / "idle").
+ */
+import type { Credentials } from "../credentials/credentials.ts";
+import { ValidationError } from "../errors/index.ts";
+import type { CallMetadata } from "../errors/index.ts";
+import type { ResponseMetadata, ServiceError } from "../errors/service-error.ts";
+import type { HttpResponse } from "../http/http-handler.ts";
+import { cloneRequest, type HttpRequest } from "../http/http-request.ts";
+import { createResponseBody, type ResponseBody } from "../http/response-body.ts";
+import type { RawResponse } from "../protocols/protocol.ts";
+import { isClockSkewErrorCode, type AttemptOutcome } from "../retry/classify.ts";
+import { parseRetryAfter } from "../retry/backoff.ts";
+import type { RetryCall } from "../retry/strategy.ts";
+import { resolveShape } from "../schema/normalize.ts";
+import type { OperationSchema } from "../schema/types.ts";
+import { validateInput } from "../validate/validate.ts";
+import { CallScope, type CallOptions } from "./call-scope.ts";
+import { runAfterParse, runAfterResponse, runBeforeSign, type HookContext } from "./hooks.ts";
+import type { ClientRuntime } from "./runtime.ts";
+import { compressRequest } from "./steps/compress-request.ts";
+import { applyContentMd5 } from "./steps/content-md5.ts";
+import { applyEndpoint, endpointParameters, RELATIVE_ENDPOINT, resolveCallEndpoint, type CallEndpoint } from "./steps/endpoint.ts";
+import {
+  isSuccess,
+  parseFailure,
+  parseOutput,
+  readResponse,
+  requestIdsOf,
+  streamingOutputMember,
+  toServiceError,
+} from "./steps/response.ts";
+import { signAttempt } from "./steps/sign.ts";
+import { withUserAgent } from "./steps/user-agent.ts";
+
+/** A call's result: the operation's output plus what every result carries. */
+export type Output<O> = O & { readonly $metadata: ResponseMetadata };
+
+/** The client's runtime, resolved on first use (2. settings). */
+export type RuntimeSource = () => Promise<ClientRuntime>;
+
+/** Phases 3–6 done: the request every attempt starts from. */
+export interface PreparedRequest {
+  readonly operation: OperationSchema;
+  readonly input: Readonly<Record<string, unknown>>;
+  /** Serialized, endpoint applied, compressed, checksummed. Attempts copy it, never change it. */
+  readonly request: HttpRequest;
+  readonly endpoint: CallEndpoint;
+}
+
+/** What `buildRequest` returns: the first attempt's request, signed, as it would be sent. */
+export interface BuiltRequest {
+  readonly request: HttpRequest;
+  readonly prepared: PreparedRequest;
+  readonly signingDate: Date;
+}
+
+// ── try_op ─────────────────────────────────────────────────────────────────────────────
+
+export async function invokeOperation<O extends object>(
+  source: RuntimeSource,
+  operation: OperationSchema,
+  input: object,
+  options: CallOptions = {},
+): Promise<Output<O>> {
+  const call = new CallScope(options);
+  const metadata: { attempts: number; totalRetryDelay: number } = { attempts: 0, totalRetryDelay: 0 };
+  let streamedBody = false;
+  try {
+    // 1. Validate: every problem at once, before anything is built or resolved.
+    const values = validate(operation, input);
+
+    // 2. Settings: the client's runtime, resolved once per client.
+    const runtime = await abortable(source(), call);
+
+    // 3–6. Serialize, endpoint, compress, checksum: once per call.
+    const prepared = prepareRequest(runtime, operation, values);
+    const retry = runtime.retry.newCall();
+
+    for (let attempt = 1; ; attempt++) {
+      // 7. Send token: adaptive mode may hold the attempt back (0 elsewhere).
+      await waitForSendToken(retry, attempt, call);
+
+      metadata.attempts = attempt;
+      const result = await tryAttempt(runtime, prepared, retry, attempt, call, metadata);
+      if (result.ok) {
+        retry.onSuccess();
+        runtime.logger?.debug?.(`${runtime.definition.schema.serviceId}.${operation.name} succeeded`, { ...metadata });
+        streamedBody = result.streamed;
+        // 18. Metadata: already on the output (it is final once an attempt succeeds).
+        return result.output as Output<O>;
+      }
+
+      // 17. Retry decision.
+      const decision = retry.decide(result.outcome, attempt);
+      logAttemptFailure(runtime, operation, attempt, result.error, decision);
+      if (!decision.retry) throw result.error;
+      if (decision.kind === "expired-token") runtime.credentials.invalidate();
+      await call.sleep(decision.delayMs);
+      metadata.totalRetryDelay += decision.delayMs;
+    }
+  } catch (error) {
+    // 18. Metadata on the error.
+    throw withCallMetadata(call.failure(error), metadata);
+  } finally {
+    call.close(streamedBody);
+  }
+}
+
+/** The stop point before send: phases 1–11 for a first attempt, without sending. */
+export async function buildRequest(
+  source: RuntimeSource,
+  operation: OperationSchema,
+  input: object,
+  options: CallOptions = {},
+): Promise<BuiltRequest> {
+  const call = new CallScope(options);
+  try {
+    const values = validate(operation, input);
+    const runtime = await abortable(source(), call);
+    const prepared = prepareRequest(runtime, operation, values);
+    const { request, signingDate } = await buildAttempt(runtime, prepared, runtime.retry.newCall(), 1, call);
+    return { request, prepared, signingDate };
+  } catch (error) {
+    throw call.failure(error);
+  } finally {
+    call.close();
+  }
+}
+
+/** Phases 3–6, on input that passed validation. */
+export function prepareRequest(runtime: ClientRuntime, operation: OperationSchema, values: Readonly<Record<string, unknown>>): PreparedRequest {
+  const context: HookContext = { operation, input: values, attempt: 0 };
+
+  // 3. Serialize: the protocol writes method, path, query, headers and body (no host yet).
+  const { definition } = runtime;
+  let request = runtime.protocol.serializeRequest({
+    service: definition.schema,
+    operation,
+    input: values,
+    endpoint: RELATIVE_ENDPOINT,
+  });
+
+  // 4. Endpoint: rule-set parameters → URL and signing target; applied to the request.
+  const params = endpointParameters(runtime.endpoint, operation, values, runtime.hooks, context);
+  const endpoint = resolveCallEndpoint(runtime.endpoint, operation, params);
+  request = applyEndpoint(request, endpoint);
+
+  // 5. Compress: gzip the body when the operation's requestCompression trait allows it.
+  request = compressRequest(request, operation, runtime.compression);
+
+  // 6. Checksum: Content-MD5 for operations that require a body checksum.
+  request = applyContentMd5(request, operation);
+
+  return { operation, input: values, request, endpoint };
+}
+
+// ── try_attempt ────────────────────────────────────────────────────────────────────────
+
+type AttemptResult =
+  | { readonly ok: true; readonly output: Record<string, unknown>; readonly streamed: boolean }
+  | { readonly ok: false; readonly error: unknown; readonly outcome: AttemptOutcome };
+
+async function tryAttempt(
+  runtime: ClientRuntime,
+  prepared: PreparedRequest,
+  retry: RetryCall,
+  attempt: number,
+  call: CallScope,
+  metadata: { readonly attempts: number; readonly totalRetryDelay: number },
+): Promise<AttemptResult> {
+  const { operation } = prepared;
+  const context: HookContext = { operation, input: prepared.input, attempt };
+
+  // 8–11. Retry headers, user agent, beforeSign hooks, signature.
+  const { request, signingDate } = await buildAttempt(runtime, prepared, retry, attempt, call);
+
+  // 12. Send: resolves when the status and headers have arrived.
+  let response: HttpResponse;
+  try {
+    response = await runtime.http.handle(request, { signal: call.signal });
+  } catch (error) {
+    return connectionFailure(error, call);
+  }
+
+  // 13. Read the body: buffered, unless the output's payload is a stream the caller reads.
+  const streamMember = streamingOutputMember(operation);
+  const streamed = streamMember !== undefined && isSuccess(response.statusCode);
+  let raw: RawResponse;
+  try {
+    raw = await readResponse(response, streamed);
+  } catch (error) {
+    return connectionFailure(error, call);
+  }
+
+  try {
+    // 14. Clock: learn the server's time; note whether this attempt was signed off it.
+    const skewed = runtime.clock.correct(raw.headers["date"], signingDate);
+
+    // 15. afterResponse hooks (may turn a 200 into a failure).
+    raw = runAfterResponse(runtime.hooks, raw, context);
+    if (streamed && !isSuccess(raw.statusCode)) {
+      // A hook failed a streamed response: its body is the error document after all.
+      raw = { ...raw, body: await response.body.bytes() };
+    }
+
+    // 16. Parse: the output, or the service's error.
+    if (isSuccess(raw.statusCode)) {
+      const output = parseOutput(runtime.protocol, runtime.definition.schema, operation, raw);
+      runAfterParse(runtime.hooks, output, context);
+      output["$metadata"] = responseMetadata(runtime, raw, metadata);
+      if (streamed && streamMember !== undefined) attachStream(output, streamMember, response.body, call);
+      return { ok: true, output, streamed };
+    }
+    const parsed = parseFailure(runtime.protocol, runtime.definition.schema, operation, raw);
+    const ids = requestIdsOf(runtime.protocol, raw);
+    const error = toServiceError(runtime.definition, parsed, raw, {
+      httpStatusCode: raw.statusCode,
+      requestId: parsed.requestId ?? ids.requestId,
+      extendedRequestId: parsed.extendedRequestId ?? ids.extendedRequestId,
+      attempts: metadata.attempts,
+      totalRetryDelay: metadata.totalRetryDelay,
+    });
+    return { ok: false, error, outcome: serviceOutcome(error, parsed.shape?.retryable, raw, skewed) };
+  } catch (error) {
+    // A stream nobody will get (a hook or the parser threw): give its socket back.
+    if (streamed && !response.body.bodyUsed) await response.body.cancel();
+    throw error;
+  }
+}
+
+/** Phases 8–11: the attempt's signed request, from the prepared one (which stays as it was). */
+async function buildAttempt(
+  runtime: ClientRuntime,
+  prepared: PreparedRequest,
+  retry: RetryCall,
+  attempt: number,
+  call: CallScope,
+): Promise<{ request: HttpRequest; signingDate: Date }> {
+  const { operation } = prepared;
+
+  // 8. Retry headers: one invocation id per call, this attempt's number of the maximum.
+  let request = withHeaders(prepared.request, { ...retry.invocationIdHeader(), ...retry.requestHeader(attempt) });
+
+  // 9. User agent.
+  request = withUserAgent(request, runtime.userAgent);
+
+  // 10. beforeSign hooks.
+  request = runBeforeSign(runtime.hooks, request, { operation, input: prepared.input, attempt });
+
+  // 11. Sign with the corrected clock (credentials resolved here; cached by the provider).
+  const target = prepared.endpoint.signing;
+  const credentials = target.scheme === "none" ? undefined : await resolveCredentials(runtime, call);
+  const signingDate = runtime.clock.now();
+  request = signAttempt({ request, operation, target, credentials, signingDate });
+  return { request, signingDate };
+}
+
+// ── the small pieces the phases above call ─────────────────────────────────────────────
+
+/** 1: the input as a record, or a ValidationError listing every problem. No input means `{}`. */
+function validate(operation: OperationSchema, input: object | undefined | null): Readonly<Record<string, unknown>> {
+  const given: object = input ?? {};
+  const structure = operation.input ? resolveShape(operation.input) : undefined;
+  const problems = structure
+    ? validateInput(structure, given)
+    : Object.keys(given).map((key) => ({ path: `input.${key}`, message: `${operation.name} takes no input` }));
+  if (problems.length > 0) throw new ValidationError(operation.name, problems);
+  return given as Readonly<Record<string, unknown>>;
+}
+
+/** 7: loops while the adaptive rate limiter says "wait". */
+async function waitForSendToken(retry: RetryCall, attempt: number, call: CallScope): Promise<void> {
+  for (let ms = retry.beforeAttempt(attempt); ms > 0; ms = retry.beforeAttempt(attempt)) await call.sleep(ms);
+}
+
+function withHeaders(request: HttpRequest, headers: Readonly<Record<string, string>>): HttpRequest {
+  const out = cloneRequest(request);
+  Object.assign(out.headers, headers);
+  return out;
+}
+
+function resolveCredentials(runtime: ClientRuntime, call: CallScope): Promise<Credentials> {
+  return runtime.credentials.resolve({ signal: call.signal });
+}
+
+/** 12/13: a transport failure is retryable when it says so; the call's own abort is not. */
+function connectionFailure(error: unknown, call: CallScope): AttemptResult {
+  if (call.signal.aborted) throw call.signal.reason;
+  if ((error as { isConnectionError?: unknown } | null)?.isConnectionError === true) {
+    return { ok: false, error, outcome: { isConnectionError: true } };
+  }
+  throw error;
+}
+
+/** 16: what the retry strategy needs to know about a service error. */
+function serviceOutcome(
+  error: ServiceError,
+  retryable: { readonly throttling?: boolean } | undefined,
+  response: RawResponse,
+  skewed: boolean,
+): AttemptOutcome {
+  return {
+    errorCode: error.code,
+    httpStatusCode: response.statusCode,
+    isClockSkewError: skewed && isClockSkewErrorCode(error.code),
+    retryable: retryable ? { throttling: retryable.throttling === true } : undefined,
+    retryAfterMs: parseRetryAfter(response.headers, Date.now()),
+  };
+}
+
+/** 18: a result's `$metadata`. */
+function responseMetadata(
+  runtime: ClientRuntime,
+  response: RawResponse,
+  metadata: { readonly attempts: number; readonly totalRetryDelay: number },
+): ResponseMetadata {
+  const ids = requestIdsOf(runtime.protocol, response);
+  return {
+    httpStatusCode: response.statusCode,
+    requestId: ids.requestId,
+    extendedRequestId: ids.extendedRequestId,
+    attempts: metadata.attempts,
+    totalRetryDelay: metadata.totalRetryDelay,
+  };
+}
+
+/** 18: `$metadata` on the call errors that carry one (ServiceErrors already have theirs). */
+function withCallMetadata(error: unknown, metadata: CallMetadata): unknown {
+  if (error !== null && typeof error === "object" && "$metadata" in error && !(error instanceof ValidationError)) {
+    const current = (error as { $metadata: CallMetadata }).$metadata;
+    // Errors of this call made before any attempt finished, or by the transport.
+    if (current.httpStatusCode === undefined && current.attempts === 0) {
+      (error as { $metadata: CallMetadata }).$metadata = { attempts: metadata.attempts, totalRetryDelay: metadata.totalRetryDelay };
+    }
+  }
+  return error;
+}
+
+/**
+ * 16: hands the live body to the caller as the payload member. The caller's signal stays
+ * linked to it until it is read or cancelled; the output is `await using`-disposable.
+ */
+function attachStream(output: Record<string, unknown>, member: string, body: ResponseBody, call: CallScope): void {
+  const live = createResponseBody(
+    { chunks: body, release: (reason) => body.cancel(reason) },
+    () => call.release(),
+  );
+  output[member] = live;
+  Object.defineProperty(output, Symbol.asyncDispose, { value: () => live.cancel(), enumerable: false });
+}
+
+/** 2: the runtime, unless the call is aborted while it resolves. */
+function abortable<T>(promise: Promise<T>, call: CallScope): Promise<T> {
+  const signal = call.signal;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function logAttemptFailure(
+  runtime: ClientRuntime,
+  operation: OperationSchema,
+  attempt: number,
+  error: unknown,
+  decision: { readonly retry: boolean; readonly kind?: string | undefined; readonly delayMs?: number; readonly reason?: string },
+): void {
+  const logger = runtime.logger;
+  if (!logger?.debug) return;
+  const service = error as Partial<ServiceError>;
+  logger.debug(`${runtime.definition.schema.serviceId}.${operation.name} attempt ${attempt} failed`, {
+    code: service.code ?? (error as Error | undefined)?.name,
+    httpStatusCode: service.$metadata?.httpStatusCode,
+    requestId: service.$metadata?.requestId,
+    retry: decision.retry,
+    kind: decision.kind,
+    ...(decision.retry ? { delayMs: decision.delayMs } : { reason: decision.reason }),
+  });
+}

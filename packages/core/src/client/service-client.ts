@@ -1,0 +1,83 @@
+/**
+ * The class every generated service client extends:
+ *
+ *   export class SQS extends ServiceClient {
+ *     constructor(config?: ClientConfig) { super(definition, config); }
+ *     sendMessage(input: SendMessageInput, options?: CallOptions) {
+ *       return this.send<SendMessageOutput>(schema.SendMessage, input, options);
+ *     }
+ *   }
+ *
+ * Constructing one reads no file, opens no socket and imports nothing heavy: the settings
+ * (through the session), the credentials and the HTTP pool are resolved on the first call
+ * and then shared by every call of the client. `send` runs the pipeline (pipeline.ts);
+ * `buildRequest` runs it up to the signed request without sending it.
+ *
+ * The pool lives until `destroy()` (or `await using client = new SQS()`), which closes its
+ * sockets; a transport passed in as `http.handler` belongs to whoever made it and is left
+ * open.
+ */
+import { StratusError } from "../errors/index.ts";
+import type { HttpHandler } from "../http/http-handler.ts";
+import { createNodeHttpHandler } from "../http/node-handler.ts";
+import type { OperationSchema } from "../schema/types.ts";
+import type { CallOptions } from "./call-scope.ts";
+import { ClockOffset } from "./clock.ts";
+import type { ClientConfig } from "./config.ts";
+import type { ServiceDefinition } from "./definition.ts";
+import { buildRequest, invokeOperation, type BuiltRequest, type Output } from "./pipeline.ts";
+import { resolveRuntime, type ClientRuntime } from "./runtime.ts";
+
+export class ServiceClient implements AsyncDisposable {
+  readonly #definition: ServiceDefinition;
+  readonly #config: ClientConfig;
+  readonly #clock = new ClockOffset();
+  #http: HttpHandler | undefined;
+  #runtime: Promise<ClientRuntime> | undefined;
+  #destroyed = false;
+
+  constructor(definition: ServiceDefinition, config: ClientConfig = {}) {
+    this.#definition = definition;
+    this.#config = config;
+  }
+
+  /** Sends one operation call: validated, signed, retried, parsed. */
+  send<O extends object = Record<string, unknown>>(operation: OperationSchema, input: object, options?: CallOptions): Promise<Output<O>> {
+    return invokeOperation<O>(() => this.#resolveRuntime(), operation, input, options);
+  }
+
+  /** The first attempt's signed request, exactly as `send` would send it; nothing is sent. */
+  buildRequest(operation: OperationSchema, input: object, options?: CallOptions): Promise<BuiltRequest> {
+    return buildRequest(() => this.#resolveRuntime(), operation, input, options);
+  }
+
+  /** Closes the client's connection pool. Calls made afterwards fail. */
+  async destroy(): Promise<void> {
+    this.#destroyed = true;
+    const http = this.#http;
+    this.#http = undefined;
+    if (http && !this.#config.http?.handler) await http.destroy?.();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.destroy();
+  }
+
+  /** Resolved once; a failure (no region, a broken profile) is not kept, so the next call tries again. */
+  #resolveRuntime(): Promise<ClientRuntime> {
+    if (this.#destroyed) return Promise.reject(new StratusError("the client was destroyed; create a new one to send more requests"));
+    this.#runtime ??= resolveRuntime(this.#definition, this.#config, { http: this.#transport(), clock: this.#clock }).catch(
+      (error: unknown) => {
+        this.#runtime = undefined;
+        throw error;
+      },
+    );
+    return this.#runtime;
+  }
+
+  #transport(): HttpHandler {
+    const options = this.#config.http ?? {};
+    this.#http ??= options.handler ?? createNodeHttpHandler(options);
+    return this.#http;
+  }
+}

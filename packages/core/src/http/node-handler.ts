@@ -1,0 +1,204 @@
+/**
+ * The default transport on Node.js: one undici `Agent` per client, created on the first
+ * request (undici itself is imported then, so loading the core opens nothing).
+ *
+ *   pool         undici keeps one `Pool` per origin (scheme://host:port) with at most
+ *                `maxConnections` sockets (default 50, botocore's `max_pool_connections`
+ *                is 10, the v3 SDK's default 50); calls beyond that wait in undici's queue.
+ *                A different S3 bucket host is a different origin, hence its own pool.
+ *   keep-alive   sockets are reused; an idle one is closed after undici's 4 s (or the
+ *                server's keep-alive hint).
+ *   timeouts     connectTimeout  TCP + TLS handshake                     → TimeoutError "connect"
+ *                requestTimeout  from sending to the response headers   → TimeoutError "request"
+ *                idleTimeout     longest gap between two body chunks     → TimeoutError "idle"
+ *                (undici's connectTimeout / headersTimeout / bodyTimeout; defaults 10 s, 300 s,
+ *                300 s as in undici). undici checks the last two on a coarse ~0.5 s tick, so
+ *                they may fire up to a second late; the call-wide `timeout` (the pipeline's
+ *                business) is an exact timer.
+ *   abort        the call's signal is handed to undici, which destroys the socket; the
+ *                rejection is the signal's reason when that is one of ours (AbortError or the
+ *                call's TimeoutError), else an AbortError carrying it.
+ *   failures     refused/reset/DNS failure/closed-early become `NetworkError` (retryable as
+ *                a connection error); a TLS certificate error, or undici rejecting the
+ *                request itself (a bad header), is a plain StratusError, not retried.
+ *
+ * Expect: 100-continue is not sent. undici's HTTP/1.1 client refuses an `expect` header
+ * ("expect header not supported"; its `expectContinue` option is HTTP/2 only), so a large
+ * S3 PutObject body is sent straight away; if S3 rejects it, the connection is closed
+ * instead of the body being skipped. An `expect` header set by a hook is dropped here.
+ *
+ * Response bodies: the handler returns as soon as headers arrive. `ResponseBody.cancel()`
+ * (or breaking out of a `for await`) keeps the socket for reuse when the rest of the body
+ * is known to be short (Content-Length within 64 KiB: read and dropped in the background),
+ * and closes it otherwise; see response-body.ts for the caller's side of that.
+ */
+import type { Agent } from "undici";
+import { AbortError, NetworkError, StratusError, TimeoutError } from "../errors/index.ts";
+import type { HandleOptions, HttpHandler, HttpResponse } from "./http-handler.ts";
+import { encodeQuery, type HttpRequest } from "./http-request.ts";
+import { createResponseBody } from "./response-body.ts";
+
+export interface NodeHttpOptions {
+  /** Sockets per origin (default 50). */
+  readonly maxConnections?: number | undefined;
+  /** Milliseconds to open a connection (default 10 000). */
+  readonly connectTimeout?: number | undefined;
+  /** Milliseconds from sending a request to its response headers, per attempt (default 300 000). */
+  readonly requestTimeout?: number | undefined;
+  /** Longest gap between two chunks of a response body, in milliseconds (default 300 000). */
+  readonly idleTimeout?: number | undefined;
+}
+
+export const DEFAULT_MAX_CONNECTIONS = 50;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+
+/** How much of an abandoned body is read to keep its socket for reuse. */
+const DRAIN_LIMIT_BYTES = 64 * 1024;
+
+/** Codes meaning "the connection failed", as system errors or undici's own. */
+const CONNECTION_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH",
+  "ENETDOWN", "EHOSTDOWN", "ENOTFOUND", "EAI_AGAIN", "EADDRNOTAVAIL",
+  "UND_ERR_SOCKET", "UND_ERR_CLOSED", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "UND_ERR_INFO",
+]);
+
+export function createNodeHttpHandler(options: NodeHttpOptions = {}): HttpHandler {
+  return new NodeHttpHandler(options);
+}
+
+class NodeHttpHandler implements HttpHandler {
+  readonly #limits: TransportLimits;
+  readonly #maxConnections: number;
+  #agent: Promise<Agent> | undefined;
+  #destroyed = false;
+
+  constructor(options: NodeHttpOptions) {
+    this.#maxConnections = positive(options.maxConnections, "maxConnections") ?? DEFAULT_MAX_CONNECTIONS;
+    this.#limits = {
+      connectTimeout: positive(options.connectTimeout, "connectTimeout") ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      requestTimeout: positive(options.requestTimeout, "requestTimeout") ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      idleTimeout: positive(options.idleTimeout, "idleTimeout") ?? DEFAULT_IDLE_TIMEOUT_MS,
+    };
+  }
+
+  async handle(request: HttpRequest, options: HandleOptions): Promise<HttpResponse> {
+    const signal = options.signal;
+    if (signal?.aborted) throw abortReason(signal);
+    if (this.#destroyed) throw new StratusError("the client was destroyed; create a new one to send more requests");
+    const agent = await (this.#agent ??= this.#createAgent());
+    const query = encodeQuery(request.query);
+    const headers = { ...request.headers };
+    delete headers["expect"];
+    let response: Awaited<ReturnType<Agent["request"]>>;
+    try {
+      response = await agent.request({
+        origin: `${request.protocol}//${originHost(request)}`,
+        path: `${request.path.startsWith("/") ? request.path : `/${request.path}`}${query ? `?${query}` : ""}`,
+        method: request.method as "GET",
+        headers,
+        body: request.body ?? null,
+        signal,
+      });
+    } catch (error) {
+      throw toTransportError(error, signal, this.#limits);
+    }
+    const body = response.body;
+    const responseHeaders: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+    }
+    const mapError = (error: unknown): unknown => toTransportError(error, signal, this.#limits);
+    return {
+      statusCode: response.statusCode,
+      headers: responseHeaders,
+      body: createResponseBody({
+        chunks: (async function* () {
+          try {
+            // destroyOnReturn false: a reader that stops early leaves the choice between
+            // draining and closing to release().
+            for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) yield chunk;
+          } catch (error) {
+            throw mapError(error);
+          }
+        })(),
+        release() {
+          // Never awaited: cancelling must not wait on a slow server. A short rest (known
+          // length within the limit) is read in the background so the socket is reused;
+          // anything else closes the socket now.
+          body.on("error", () => undefined);
+          const length = Number(responseHeaders["content-length"]);
+          if (Number.isFinite(length) && length <= DRAIN_LIMIT_BYTES) void body.dump({ limit: DRAIN_LIMIT_BYTES }).catch(() => undefined);
+          else body.destroy();
+        },
+      }),
+    };
+  }
+
+  async destroy(): Promise<void> {
+    this.#destroyed = true;
+    const agent = this.#agent;
+    this.#agent = undefined;
+    if (agent) await (await agent).destroy();
+  }
+
+  async #createAgent(): Promise<Agent> {
+    const { Agent } = await import("undici");
+    return new Agent({
+      connections: this.#maxConnections,
+      connect: { timeout: this.#limits.connectTimeout },
+      headersTimeout: this.#limits.requestTimeout,
+      bodyTimeout: this.#limits.idleTimeout,
+    });
+  }
+}
+
+/** The limits a handler was made with, for the errors that name them. */
+export interface TransportLimits {
+  readonly connectTimeout: number;
+  readonly requestTimeout: number;
+  readonly idleTimeout: number;
+}
+
+/** Maps whatever undici or the OS threw to the core's typed errors (see the header). */
+export function toTransportError(error: unknown, signal: AbortSignal | undefined, limits: TransportLimits): unknown {
+  if (signal?.aborted) return abortReason(signal);
+  if (error instanceof StratusError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const text = typeof code === "string" ? code : undefined;
+  switch (text) {
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return new TimeoutError("connect", limits.connectTimeout, { cause: error });
+    case "UND_ERR_HEADERS_TIMEOUT":
+      return new TimeoutError("request", limits.requestTimeout, { cause: error });
+    case "UND_ERR_BODY_TIMEOUT":
+      return new TimeoutError("idle", limits.idleTimeout, { cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if ((text !== undefined && CONNECTION_CODES.has(text)) || text?.startsWith("HPE_")) {
+    return new NetworkError(`the connection failed: ${message}`, text, { cause: error });
+  }
+  // TLS failures (certificate errors) are connection failures too, but retrying one only
+  // fails again; they are reported without the retry flag.
+  return new StratusError(`the HTTP request could not be sent: ${message}${text ? ` (${text})` : ""}`, { cause: error });
+}
+
+/** The signal's reason when it is one of the core's call errors, else an AbortError carrying it. */
+export function abortReason(signal: AbortSignal): StratusError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof AbortError || reason instanceof TimeoutError) return reason;
+  return new AbortError(reason);
+}
+
+/** host[:port] for the origin, with IPv6 brackets. */
+function originHost(request: HttpRequest): string {
+  const host = request.hostname.includes(":") && !request.hostname.startsWith("[") ? `[${request.hostname}]` : request.hostname;
+  return request.port === undefined ? host : `${host}:${request.port}`;
+}
+
+function positive(value: number | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || value <= 0) throw new StratusError(`http.${name} must be a positive number; got ${String(value)}`);
+  return value;
+}
