@@ -12,6 +12,7 @@
 import { schemaFromBotocore, type BotocoreModel, type OperationSchema, type SchemaFromModel, type Shape } from "@stratus/core";
 import type { StratusModel } from "./clean-model.ts";
 import { camelCase, clientClassName, Scope } from "./names.ts";
+import { patchModel } from "./model-patches.ts";
 
 export type Side = "input" | "output";
 
@@ -63,7 +64,8 @@ export interface ServiceContext {
   readonly method: ReadonlyMap<string, string>;
 }
 
-export function serviceContext(folder: string, model: StratusModel): ServiceContext {
+export function serviceContext(folder: string, source: StratusModel): ServiceContext {
+  const model = patchModel(folder, source);
   const schema = schemaFromBotocore(model as unknown as BotocoreModel);
   const serviceId = typeof model.metadata["serviceId"] === "string" ? model.metadata["serviceId"] : folder;
   const clientName = clientClassName(serviceId);

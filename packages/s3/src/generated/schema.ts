@@ -8,20 +8,20 @@ export const service: ServiceSchema = { serviceId: "S3", apiVersion: "2006-03-01
 
 export const AbortMultipartUpload: OperationSchema = {
   name: "AbortMultipartUpload",
-  http: { method: "DELETE", requestUri: "/{Bucket}/{Key+}", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/{Key+}", responseCode: 204 },
   input: () => S.AbortMultipartUploadRequest,
   output: () => S.AbortMultipartUploadOutput,
   errors: [() => S.NoSuchUpload],
 };
 export const CompleteMultipartUpload: OperationSchema = {
   name: "CompleteMultipartUpload",
-  http: { method: "POST", requestUri: "/{Bucket}/{Key+}" },
+  http: { method: "POST", requestUri: "/{Key+}" },
   input: () => S.CompleteMultipartUploadRequest,
   output: () => S.CompleteMultipartUploadOutput,
 };
 export const CopyObject: OperationSchema = {
   name: "CopyObject",
-  http: { method: "PUT", requestUri: "/{Bucket}/{Key+}" },
+  http: { method: "PUT", requestUri: "/{Key+}" },
   input: () => S.CopyObjectRequest,
   output: () => S.CopyObjectOutput,
   errors: [() => S.ObjectNotInActiveTierError],
@@ -29,7 +29,7 @@ export const CopyObject: OperationSchema = {
 };
 export const CreateBucket: OperationSchema = {
   name: "CreateBucket",
-  http: { method: "PUT", requestUri: "/{Bucket}" },
+  http: { method: "PUT", requestUri: "/" },
   input: () => S.CreateBucketRequest,
   output: () => S.CreateBucketOutput,
   errors: [() => S.BucketAlreadyExists, () => S.BucketAlreadyOwnedByYou],
@@ -37,27 +37,27 @@ export const CreateBucket: OperationSchema = {
 };
 export const CreateBucketMetadataConfiguration: OperationSchema = {
   name: "CreateBucketMetadataConfiguration",
-  http: { method: "POST", requestUri: "/{Bucket}?metadataConfiguration" },
+  http: { method: "POST", requestUri: "/?metadataConfiguration" },
   input: () => S.CreateBucketMetadataConfigurationRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const CreateBucketMetadataTableConfiguration: OperationSchema = {
   name: "CreateBucketMetadataTableConfiguration",
-  http: { method: "POST", requestUri: "/{Bucket}?metadataTable" },
+  http: { method: "POST", requestUri: "/?metadataTable" },
   input: () => S.CreateBucketMetadataTableConfigurationRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const CreateMultipartUpload: OperationSchema = {
   name: "CreateMultipartUpload",
-  http: { method: "POST", requestUri: "/{Bucket}/{Key+}?uploads" },
+  http: { method: "POST", requestUri: "/{Key+}?uploads" },
   input: () => S.CreateMultipartUploadRequest,
   output: () => S.CreateMultipartUploadOutput,
 };
 export const CreateSession: OperationSchema = {
   name: "CreateSession",
-  http: { method: "GET", requestUri: "/{Bucket}?session" },
+  http: { method: "GET", requestUri: "/?session" },
   input: () => S.CreateSessionRequest,
   output: () => S.CreateSessionOutput,
   errors: [() => S.NoSuchBucket],
@@ -65,303 +65,303 @@ export const CreateSession: OperationSchema = {
 };
 export const DeleteBucket: OperationSchema = {
   name: "DeleteBucket",
-  http: { method: "DELETE", requestUri: "/{Bucket}", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/", responseCode: 204 },
   input: () => S.DeleteBucketRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const DeleteBucketAnalyticsConfiguration: OperationSchema = {
   name: "DeleteBucketAnalyticsConfiguration",
-  http: { method: "DELETE", requestUri: "/{Bucket}?analytics", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/?analytics", responseCode: 204 },
   input: () => S.DeleteBucketAnalyticsConfigurationRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const DeleteBucketCors: OperationSchema = {
   name: "DeleteBucketCors",
-  http: { method: "DELETE", requestUri: "/{Bucket}?cors", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/?cors", responseCode: 204 },
   input: () => S.DeleteBucketCorsRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const DeleteBucketEncryption: OperationSchema = {
   name: "DeleteBucketEncryption",
-  http: { method: "DELETE", requestUri: "/{Bucket}?encryption", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/?encryption", responseCode: 204 },
   input: () => S.DeleteBucketEncryptionRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const DeleteBucketIntelligentTieringConfiguration: OperationSchema = {
   name: "DeleteBucketIntelligentTieringConfiguration",
-  http: { method: "DELETE", requestUri: "/{Bucket}?intelligent-tiering", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/?intelligent-tiering", responseCode: 204 },
   input: () => S.DeleteBucketIntelligentTieringConfigurationRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const DeleteBucketInventoryConfiguration: OperationSchema = {
   name: "DeleteBucketInventoryConfiguration",
-  http: { method: "DELETE", requestUri: "/{Bucket}?inventory", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/?inventory", responseCode: 204 },
   input: () => S.DeleteBucketInventoryConfigurationRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const DeleteBucketLifecycle: OperationSchema = {
   name: "DeleteBucketLifecycle",
-  http: { method: "DELETE", requestUri: "/{Bucket}?lifecycle", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/?lifecycle", responseCode: 204 },
   input: () => S.DeleteBucketLifecycleRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const DeleteBucketMetadataConfiguration: OperationSchema = {
   name: "DeleteBucketMetadataConfiguration",
-  http: { method: "DELETE", requestUri: "/{Bucket}?metadataConfiguration", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/?metadataConfiguration", responseCode: 204 },
   input: () => S.DeleteBucketMetadataConfigurationRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const DeleteBucketMetadataTableConfiguration: OperationSchema = {
   name: "DeleteBucketMetadataTableConfiguration",
-  http: { method: "DELETE", requestUri: "/{Bucket}?metadataTable", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/?metadataTable", responseCode: 204 },
   input: () => S.DeleteBucketMetadataTableConfigurationRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const DeleteBucketMetricsConfiguration: OperationSchema = {
   name: "DeleteBucketMetricsConfiguration",
-  http: { method: "DELETE", requestUri: "/{Bucket}?metrics", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/?metrics", responseCode: 204 },
   input: () => S.DeleteBucketMetricsConfigurationRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const DeleteBucketOwnershipControls: OperationSchema = {
   name: "DeleteBucketOwnershipControls",
-  http: { method: "DELETE", requestUri: "/{Bucket}?ownershipControls", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/?ownershipControls", responseCode: 204 },
   input: () => S.DeleteBucketOwnershipControlsRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const DeleteBucketPolicy: OperationSchema = {
   name: "DeleteBucketPolicy",
-  http: { method: "DELETE", requestUri: "/{Bucket}?policy", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/?policy", responseCode: 204 },
   input: () => S.DeleteBucketPolicyRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const DeleteBucketReplication: OperationSchema = {
   name: "DeleteBucketReplication",
-  http: { method: "DELETE", requestUri: "/{Bucket}?replication", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/?replication", responseCode: 204 },
   input: () => S.DeleteBucketReplicationRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const DeleteBucketTagging: OperationSchema = {
   name: "DeleteBucketTagging",
-  http: { method: "DELETE", requestUri: "/{Bucket}?tagging", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/?tagging", responseCode: 204 },
   input: () => S.DeleteBucketTaggingRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const DeleteBucketWebsite: OperationSchema = {
   name: "DeleteBucketWebsite",
-  http: { method: "DELETE", requestUri: "/{Bucket}?website", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/?website", responseCode: 204 },
   input: () => S.DeleteBucketWebsiteRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const DeleteObject: OperationSchema = {
   name: "DeleteObject",
-  http: { method: "DELETE", requestUri: "/{Bucket}/{Key+}", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/{Key+}", responseCode: 204 },
   input: () => S.DeleteObjectRequest,
   output: () => S.DeleteObjectOutput,
 };
 export const DeleteObjectAnnotation: OperationSchema = {
   name: "DeleteObjectAnnotation",
-  http: { method: "DELETE", requestUri: "/{Bucket}/{Key+}?annotation", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/{Key+}?annotation", responseCode: 204 },
   input: () => S.DeleteObjectAnnotationRequest,
   output: () => S.DeleteObjectAnnotationOutput,
   errors: [() => S.NoSuchBucket, () => S.NoSuchKey],
 };
 export const DeleteObjectTagging: OperationSchema = {
   name: "DeleteObjectTagging",
-  http: { method: "DELETE", requestUri: "/{Bucket}/{Key+}?tagging", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/{Key+}?tagging", responseCode: 204 },
   input: () => S.DeleteObjectTaggingRequest,
   output: () => S.DeleteObjectTaggingOutput,
 };
 export const DeleteObjects: OperationSchema = {
   name: "DeleteObjects",
-  http: { method: "POST", requestUri: "/{Bucket}?delete" },
+  http: { method: "POST", requestUri: "/?delete" },
   input: () => S.DeleteObjectsRequest,
   output: () => S.DeleteObjectsOutput,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
 };
 export const DeletePublicAccessBlock: OperationSchema = {
   name: "DeletePublicAccessBlock",
-  http: { method: "DELETE", requestUri: "/{Bucket}?publicAccessBlock", responseCode: 204 },
+  http: { method: "DELETE", requestUri: "/?publicAccessBlock", responseCode: 204 },
   input: () => S.DeletePublicAccessBlockRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketAbac: OperationSchema = {
   name: "GetBucketAbac",
-  http: { method: "GET", requestUri: "/{Bucket}?abac" },
+  http: { method: "GET", requestUri: "/?abac" },
   input: () => S.GetBucketAbacRequest,
   output: () => S.GetBucketAbacOutput,
 };
 export const GetBucketAccelerateConfiguration: OperationSchema = {
   name: "GetBucketAccelerateConfiguration",
-  http: { method: "GET", requestUri: "/{Bucket}?accelerate" },
+  http: { method: "GET", requestUri: "/?accelerate" },
   input: () => S.GetBucketAccelerateConfigurationRequest,
   output: () => S.GetBucketAccelerateConfigurationOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketAcl: OperationSchema = {
   name: "GetBucketAcl",
-  http: { method: "GET", requestUri: "/{Bucket}?acl" },
+  http: { method: "GET", requestUri: "/?acl" },
   input: () => S.GetBucketAclRequest,
   output: () => S.GetBucketAclOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketAnalyticsConfiguration: OperationSchema = {
   name: "GetBucketAnalyticsConfiguration",
-  http: { method: "GET", requestUri: "/{Bucket}?analytics" },
+  http: { method: "GET", requestUri: "/?analytics" },
   input: () => S.GetBucketAnalyticsConfigurationRequest,
   output: () => S.GetBucketAnalyticsConfigurationOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketCors: OperationSchema = {
   name: "GetBucketCors",
-  http: { method: "GET", requestUri: "/{Bucket}?cors" },
+  http: { method: "GET", requestUri: "/?cors" },
   input: () => S.GetBucketCorsRequest,
   output: () => S.GetBucketCorsOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketEncryption: OperationSchema = {
   name: "GetBucketEncryption",
-  http: { method: "GET", requestUri: "/{Bucket}?encryption" },
+  http: { method: "GET", requestUri: "/?encryption" },
   input: () => S.GetBucketEncryptionRequest,
   output: () => S.GetBucketEncryptionOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketIntelligentTieringConfiguration: OperationSchema = {
   name: "GetBucketIntelligentTieringConfiguration",
-  http: { method: "GET", requestUri: "/{Bucket}?intelligent-tiering" },
+  http: { method: "GET", requestUri: "/?intelligent-tiering" },
   input: () => S.GetBucketIntelligentTieringConfigurationRequest,
   output: () => S.GetBucketIntelligentTieringConfigurationOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketInventoryConfiguration: OperationSchema = {
   name: "GetBucketInventoryConfiguration",
-  http: { method: "GET", requestUri: "/{Bucket}?inventory" },
+  http: { method: "GET", requestUri: "/?inventory" },
   input: () => S.GetBucketInventoryConfigurationRequest,
   output: () => S.GetBucketInventoryConfigurationOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketLifecycle: OperationSchema = {
   name: "GetBucketLifecycle",
-  http: { method: "GET", requestUri: "/{Bucket}?lifecycle" },
+  http: { method: "GET", requestUri: "/?lifecycle" },
   input: () => S.GetBucketLifecycleRequest,
   output: () => S.GetBucketLifecycleOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketLifecycleConfiguration: OperationSchema = {
   name: "GetBucketLifecycleConfiguration",
-  http: { method: "GET", requestUri: "/{Bucket}?lifecycle" },
+  http: { method: "GET", requestUri: "/?lifecycle" },
   input: () => S.GetBucketLifecycleConfigurationRequest,
   output: () => S.GetBucketLifecycleConfigurationOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketLocation: OperationSchema = {
   name: "GetBucketLocation",
-  http: { method: "GET", requestUri: "/{Bucket}?location" },
+  http: { method: "GET", requestUri: "/?location" },
   input: () => S.GetBucketLocationRequest,
   output: () => S.GetBucketLocationOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketLogging: OperationSchema = {
   name: "GetBucketLogging",
-  http: { method: "GET", requestUri: "/{Bucket}?logging" },
+  http: { method: "GET", requestUri: "/?logging" },
   input: () => S.GetBucketLoggingRequest,
   output: () => S.GetBucketLoggingOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketMetadataConfiguration: OperationSchema = {
   name: "GetBucketMetadataConfiguration",
-  http: { method: "GET", requestUri: "/{Bucket}?metadataConfiguration" },
+  http: { method: "GET", requestUri: "/?metadataConfiguration" },
   input: () => S.GetBucketMetadataConfigurationRequest,
   output: () => S.GetBucketMetadataConfigurationOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketMetadataTableConfiguration: OperationSchema = {
   name: "GetBucketMetadataTableConfiguration",
-  http: { method: "GET", requestUri: "/{Bucket}?metadataTable" },
+  http: { method: "GET", requestUri: "/?metadataTable" },
   input: () => S.GetBucketMetadataTableConfigurationRequest,
   output: () => S.GetBucketMetadataTableConfigurationOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketMetricsConfiguration: OperationSchema = {
   name: "GetBucketMetricsConfiguration",
-  http: { method: "GET", requestUri: "/{Bucket}?metrics" },
+  http: { method: "GET", requestUri: "/?metrics" },
   input: () => S.GetBucketMetricsConfigurationRequest,
   output: () => S.GetBucketMetricsConfigurationOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketNotification: OperationSchema = {
   name: "GetBucketNotification",
-  http: { method: "GET", requestUri: "/{Bucket}?notification" },
+  http: { method: "GET", requestUri: "/?notification" },
   input: () => S.GetBucketNotificationConfigurationRequest,
   output: () => S.NotificationConfigurationDeprecated,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketNotificationConfiguration: OperationSchema = {
   name: "GetBucketNotificationConfiguration",
-  http: { method: "GET", requestUri: "/{Bucket}?notification" },
+  http: { method: "GET", requestUri: "/?notification" },
   input: () => S.GetBucketNotificationConfigurationRequest,
   output: () => S.NotificationConfiguration,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketOwnershipControls: OperationSchema = {
   name: "GetBucketOwnershipControls",
-  http: { method: "GET", requestUri: "/{Bucket}?ownershipControls" },
+  http: { method: "GET", requestUri: "/?ownershipControls" },
   input: () => S.GetBucketOwnershipControlsRequest,
   output: () => S.GetBucketOwnershipControlsOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketPolicy: OperationSchema = {
   name: "GetBucketPolicy",
-  http: { method: "GET", requestUri: "/{Bucket}?policy" },
+  http: { method: "GET", requestUri: "/?policy" },
   input: () => S.GetBucketPolicyRequest,
   output: () => S.GetBucketPolicyOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketPolicyStatus: OperationSchema = {
   name: "GetBucketPolicyStatus",
-  http: { method: "GET", requestUri: "/{Bucket}?policyStatus" },
+  http: { method: "GET", requestUri: "/?policyStatus" },
   input: () => S.GetBucketPolicyStatusRequest,
   output: () => S.GetBucketPolicyStatusOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketReplication: OperationSchema = {
   name: "GetBucketReplication",
-  http: { method: "GET", requestUri: "/{Bucket}?replication" },
+  http: { method: "GET", requestUri: "/?replication" },
   input: () => S.GetBucketReplicationRequest,
   output: () => S.GetBucketReplicationOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketRequestPayment: OperationSchema = {
   name: "GetBucketRequestPayment",
-  http: { method: "GET", requestUri: "/{Bucket}?requestPayment" },
+  http: { method: "GET", requestUri: "/?requestPayment" },
   input: () => S.GetBucketRequestPaymentRequest,
   output: () => S.GetBucketRequestPaymentOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketTagging: OperationSchema = {
   name: "GetBucketTagging",
-  http: { method: "GET", requestUri: "/{Bucket}?tagging" },
+  http: { method: "GET", requestUri: "/?tagging" },
   input: () => S.GetBucketTaggingRequest,
   output: () => S.GetBucketTaggingOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketVersioning: OperationSchema = {
   name: "GetBucketVersioning",
-  http: { method: "GET", requestUri: "/{Bucket}?versioning" },
+  http: { method: "GET", requestUri: "/?versioning" },
   input: () => S.GetBucketVersioningRequest,
   output: () => S.GetBucketVersioningOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetBucketWebsite: OperationSchema = {
   name: "GetBucketWebsite",
-  http: { method: "GET", requestUri: "/{Bucket}?website" },
+  http: { method: "GET", requestUri: "/?website" },
   input: () => S.GetBucketWebsiteRequest,
   output: () => S.GetBucketWebsiteOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const GetObject: OperationSchema = {
   name: "GetObject",
-  http: { method: "GET", requestUri: "/{Bucket}/{Key+}" },
+  http: { method: "GET", requestUri: "/{Key+}" },
   input: () => S.GetObjectRequest,
   output: () => S.GetObjectOutput,
   errors: [() => S.NoSuchKey, () => S.InvalidObjectState],
@@ -372,14 +372,14 @@ export const GetObject: OperationSchema = {
 };
 export const GetObjectAcl: OperationSchema = {
   name: "GetObjectAcl",
-  http: { method: "GET", requestUri: "/{Bucket}/{Key+}?acl" },
+  http: { method: "GET", requestUri: "/{Key+}?acl" },
   input: () => S.GetObjectAclRequest,
   output: () => S.GetObjectAclOutput,
   errors: [() => S.NoSuchKey],
 };
 export const GetObjectAnnotation: OperationSchema = {
   name: "GetObjectAnnotation",
-  http: { method: "GET", requestUri: "/{Bucket}/{Key+}?annotation" },
+  http: { method: "GET", requestUri: "/{Key+}?annotation" },
   input: () => S.GetObjectAnnotationRequest,
   output: () => S.GetObjectAnnotationOutput,
   errors: [() => S.NoSuchBucket, () => S.NoSuchKey, () => S.NoSuchAnnotation],
@@ -390,86 +390,86 @@ export const GetObjectAnnotation: OperationSchema = {
 };
 export const GetObjectAttributes: OperationSchema = {
   name: "GetObjectAttributes",
-  http: { method: "GET", requestUri: "/{Bucket}/{Key+}?attributes" },
+  http: { method: "GET", requestUri: "/{Key+}?attributes" },
   input: () => S.GetObjectAttributesRequest,
   output: () => S.GetObjectAttributesOutput,
   errors: [() => S.NoSuchKey],
 };
 export const GetObjectLegalHold: OperationSchema = {
   name: "GetObjectLegalHold",
-  http: { method: "GET", requestUri: "/{Bucket}/{Key+}?legal-hold" },
+  http: { method: "GET", requestUri: "/{Key+}?legal-hold" },
   input: () => S.GetObjectLegalHoldRequest,
   output: () => S.GetObjectLegalHoldOutput,
 };
 export const GetObjectLockConfiguration: OperationSchema = {
   name: "GetObjectLockConfiguration",
-  http: { method: "GET", requestUri: "/{Bucket}?object-lock" },
+  http: { method: "GET", requestUri: "/?object-lock" },
   input: () => S.GetObjectLockConfigurationRequest,
   output: () => S.GetObjectLockConfigurationOutput,
 };
 export const GetObjectRetention: OperationSchema = {
   name: "GetObjectRetention",
-  http: { method: "GET", requestUri: "/{Bucket}/{Key+}?retention" },
+  http: { method: "GET", requestUri: "/{Key+}?retention" },
   input: () => S.GetObjectRetentionRequest,
   output: () => S.GetObjectRetentionOutput,
 };
 export const GetObjectTagging: OperationSchema = {
   name: "GetObjectTagging",
-  http: { method: "GET", requestUri: "/{Bucket}/{Key+}?tagging" },
+  http: { method: "GET", requestUri: "/{Key+}?tagging" },
   input: () => S.GetObjectTaggingRequest,
   output: () => S.GetObjectTaggingOutput,
 };
 export const GetObjectTorrent: OperationSchema = {
   name: "GetObjectTorrent",
-  http: { method: "GET", requestUri: "/{Bucket}/{Key+}?torrent" },
+  http: { method: "GET", requestUri: "/{Key+}?torrent" },
   input: () => S.GetObjectTorrentRequest,
   output: () => S.GetObjectTorrentOutput,
 };
 export const GetPublicAccessBlock: OperationSchema = {
   name: "GetPublicAccessBlock",
-  http: { method: "GET", requestUri: "/{Bucket}?publicAccessBlock" },
+  http: { method: "GET", requestUri: "/?publicAccessBlock" },
   input: () => S.GetPublicAccessBlockRequest,
   output: () => S.GetPublicAccessBlockOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const HeadBucket: OperationSchema = {
   name: "HeadBucket",
-  http: { method: "HEAD", requestUri: "/{Bucket}" },
+  http: { method: "HEAD", requestUri: "/" },
   input: () => S.HeadBucketRequest,
   output: () => S.HeadBucketOutput,
   errors: [() => S.NoSuchBucket],
 };
 export const HeadObject: OperationSchema = {
   name: "HeadObject",
-  http: { method: "HEAD", requestUri: "/{Bucket}/{Key+}" },
+  http: { method: "HEAD", requestUri: "/{Key+}" },
   input: () => S.HeadObjectRequest,
   output: () => S.HeadObjectOutput,
   errors: [() => S.NoSuchKey],
 };
 export const ListBucketAnalyticsConfigurations: OperationSchema = {
   name: "ListBucketAnalyticsConfigurations",
-  http: { method: "GET", requestUri: "/{Bucket}?analytics" },
+  http: { method: "GET", requestUri: "/?analytics" },
   input: () => S.ListBucketAnalyticsConfigurationsRequest,
   output: () => S.ListBucketAnalyticsConfigurationsOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const ListBucketIntelligentTieringConfigurations: OperationSchema = {
   name: "ListBucketIntelligentTieringConfigurations",
-  http: { method: "GET", requestUri: "/{Bucket}?intelligent-tiering" },
+  http: { method: "GET", requestUri: "/?intelligent-tiering" },
   input: () => S.ListBucketIntelligentTieringConfigurationsRequest,
   output: () => S.ListBucketIntelligentTieringConfigurationsOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const ListBucketInventoryConfigurations: OperationSchema = {
   name: "ListBucketInventoryConfigurations",
-  http: { method: "GET", requestUri: "/{Bucket}?inventory" },
+  http: { method: "GET", requestUri: "/?inventory" },
   input: () => S.ListBucketInventoryConfigurationsRequest,
   output: () => S.ListBucketInventoryConfigurationsOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const ListBucketMetricsConfigurations: OperationSchema = {
   name: "ListBucketMetricsConfigurations",
-  http: { method: "GET", requestUri: "/{Bucket}?metrics" },
+  http: { method: "GET", requestUri: "/?metrics" },
   input: () => S.ListBucketMetricsConfigurationsRequest,
   output: () => S.ListBucketMetricsConfigurationsOutput,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
@@ -489,105 +489,105 @@ export const ListDirectoryBuckets: OperationSchema = {
 };
 export const ListMultipartUploads: OperationSchema = {
   name: "ListMultipartUploads",
-  http: { method: "GET", requestUri: "/{Bucket}?uploads" },
+  http: { method: "GET", requestUri: "/?uploads" },
   input: () => S.ListMultipartUploadsRequest,
   output: () => S.ListMultipartUploadsOutput,
 };
 export const ListObjectAnnotations: OperationSchema = {
   name: "ListObjectAnnotations",
-  http: { method: "GET", requestUri: "/{Bucket}/{Key+}?annotation" },
+  http: { method: "GET", requestUri: "/{Key+}?annotation" },
   input: () => S.ListObjectAnnotationsRequest,
   output: () => S.ListObjectAnnotationsOutput,
   errors: [() => S.NoSuchBucket, () => S.NoSuchKey, () => S.InvalidPrefix],
 };
 export const ListObjectVersions: OperationSchema = {
   name: "ListObjectVersions",
-  http: { method: "GET", requestUri: "/{Bucket}?versions" },
+  http: { method: "GET", requestUri: "/?versions" },
   input: () => S.ListObjectVersionsRequest,
   output: () => S.ListObjectVersionsOutput,
 };
 export const ListObjects: OperationSchema = {
   name: "ListObjects",
-  http: { method: "GET", requestUri: "/{Bucket}" },
+  http: { method: "GET", requestUri: "/" },
   input: () => S.ListObjectsRequest,
   output: () => S.ListObjectsOutput,
   errors: [() => S.NoSuchBucket],
 };
 export const ListObjectsV2: OperationSchema = {
   name: "ListObjectsV2",
-  http: { method: "GET", requestUri: "/{Bucket}?list-type=2" },
+  http: { method: "GET", requestUri: "/?list-type=2" },
   input: () => S.ListObjectsV2Request,
   output: () => S.ListObjectsV2Output,
   errors: [() => S.NoSuchBucket],
 };
 export const ListParts: OperationSchema = {
   name: "ListParts",
-  http: { method: "GET", requestUri: "/{Bucket}/{Key+}" },
+  http: { method: "GET", requestUri: "/{Key+}" },
   input: () => S.ListPartsRequest,
   output: () => S.ListPartsOutput,
 };
 export const PutBucketAbac: OperationSchema = {
   name: "PutBucketAbac",
-  http: { method: "PUT", requestUri: "/{Bucket}?abac" },
+  http: { method: "PUT", requestUri: "/?abac" },
   input: () => S.PutBucketAbacRequest,
   httpChecksum: { requestAlgorithmMember: "ChecksumAlgorithm" },
 };
 export const PutBucketAccelerateConfiguration: OperationSchema = {
   name: "PutBucketAccelerateConfiguration",
-  http: { method: "PUT", requestUri: "/{Bucket}?accelerate" },
+  http: { method: "PUT", requestUri: "/?accelerate" },
   input: () => S.PutBucketAccelerateConfigurationRequest,
   httpChecksum: { requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketAcl: OperationSchema = {
   name: "PutBucketAcl",
-  http: { method: "PUT", requestUri: "/{Bucket}?acl" },
+  http: { method: "PUT", requestUri: "/?acl" },
   input: () => S.PutBucketAclRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketAnalyticsConfiguration: OperationSchema = {
   name: "PutBucketAnalyticsConfiguration",
-  http: { method: "PUT", requestUri: "/{Bucket}?analytics" },
+  http: { method: "PUT", requestUri: "/?analytics" },
   input: () => S.PutBucketAnalyticsConfigurationRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketCors: OperationSchema = {
   name: "PutBucketCors",
-  http: { method: "PUT", requestUri: "/{Bucket}?cors" },
+  http: { method: "PUT", requestUri: "/?cors" },
   input: () => S.PutBucketCorsRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketEncryption: OperationSchema = {
   name: "PutBucketEncryption",
-  http: { method: "PUT", requestUri: "/{Bucket}?encryption" },
+  http: { method: "PUT", requestUri: "/?encryption" },
   input: () => S.PutBucketEncryptionRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketIntelligentTieringConfiguration: OperationSchema = {
   name: "PutBucketIntelligentTieringConfiguration",
-  http: { method: "PUT", requestUri: "/{Bucket}?intelligent-tiering" },
+  http: { method: "PUT", requestUri: "/?intelligent-tiering" },
   input: () => S.PutBucketIntelligentTieringConfigurationRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketInventoryConfiguration: OperationSchema = {
   name: "PutBucketInventoryConfiguration",
-  http: { method: "PUT", requestUri: "/{Bucket}?inventory" },
+  http: { method: "PUT", requestUri: "/?inventory" },
   input: () => S.PutBucketInventoryConfigurationRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketLifecycle: OperationSchema = {
   name: "PutBucketLifecycle",
-  http: { method: "PUT", requestUri: "/{Bucket}?lifecycle" },
+  http: { method: "PUT", requestUri: "/?lifecycle" },
   input: () => S.PutBucketLifecycleRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketLifecycleConfiguration: OperationSchema = {
   name: "PutBucketLifecycleConfiguration",
-  http: { method: "PUT", requestUri: "/{Bucket}?lifecycle" },
+  http: { method: "PUT", requestUri: "/?lifecycle" },
   input: () => S.PutBucketLifecycleConfigurationRequest,
   output: () => S.PutBucketLifecycleConfigurationOutput,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
@@ -595,82 +595,82 @@ export const PutBucketLifecycleConfiguration: OperationSchema = {
 };
 export const PutBucketLogging: OperationSchema = {
   name: "PutBucketLogging",
-  http: { method: "PUT", requestUri: "/{Bucket}?logging" },
+  http: { method: "PUT", requestUri: "/?logging" },
   input: () => S.PutBucketLoggingRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketMetricsConfiguration: OperationSchema = {
   name: "PutBucketMetricsConfiguration",
-  http: { method: "PUT", requestUri: "/{Bucket}?metrics" },
+  http: { method: "PUT", requestUri: "/?metrics" },
   input: () => S.PutBucketMetricsConfigurationRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketNotification: OperationSchema = {
   name: "PutBucketNotification",
-  http: { method: "PUT", requestUri: "/{Bucket}?notification" },
+  http: { method: "PUT", requestUri: "/?notification" },
   input: () => S.PutBucketNotificationRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketNotificationConfiguration: OperationSchema = {
   name: "PutBucketNotificationConfiguration",
-  http: { method: "PUT", requestUri: "/{Bucket}?notification" },
+  http: { method: "PUT", requestUri: "/?notification" },
   input: () => S.PutBucketNotificationConfigurationRequest,
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketOwnershipControls: OperationSchema = {
   name: "PutBucketOwnershipControls",
-  http: { method: "PUT", requestUri: "/{Bucket}?ownershipControls" },
+  http: { method: "PUT", requestUri: "/?ownershipControls" },
   input: () => S.PutBucketOwnershipControlsRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketPolicy: OperationSchema = {
   name: "PutBucketPolicy",
-  http: { method: "PUT", requestUri: "/{Bucket}?policy" },
+  http: { method: "PUT", requestUri: "/?policy" },
   input: () => S.PutBucketPolicyRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketReplication: OperationSchema = {
   name: "PutBucketReplication",
-  http: { method: "PUT", requestUri: "/{Bucket}?replication" },
+  http: { method: "PUT", requestUri: "/?replication" },
   input: () => S.PutBucketReplicationRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketRequestPayment: OperationSchema = {
   name: "PutBucketRequestPayment",
-  http: { method: "PUT", requestUri: "/{Bucket}?requestPayment" },
+  http: { method: "PUT", requestUri: "/?requestPayment" },
   input: () => S.PutBucketRequestPaymentRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketTagging: OperationSchema = {
   name: "PutBucketTagging",
-  http: { method: "PUT", requestUri: "/{Bucket}?tagging" },
+  http: { method: "PUT", requestUri: "/?tagging" },
   input: () => S.PutBucketTaggingRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketVersioning: OperationSchema = {
   name: "PutBucketVersioning",
-  http: { method: "PUT", requestUri: "/{Bucket}?versioning" },
+  http: { method: "PUT", requestUri: "/?versioning" },
   input: () => S.PutBucketVersioningRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutBucketWebsite: OperationSchema = {
   name: "PutBucketWebsite",
-  http: { method: "PUT", requestUri: "/{Bucket}?website" },
+  http: { method: "PUT", requestUri: "/?website" },
   input: () => S.PutBucketWebsiteRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const PutObject: OperationSchema = {
   name: "PutObject",
-  http: { method: "PUT", requestUri: "/{Bucket}/{Key+}" },
+  http: { method: "PUT", requestUri: "/{Key+}" },
   input: () => S.PutObjectRequest,
   output: () => S.PutObjectOutput,
   errors: [() => S.InvalidRequest, () => S.InvalidWriteOffset, () => S.TooManyParts, () => S.EncryptionTypeMismatch],
@@ -678,7 +678,7 @@ export const PutObject: OperationSchema = {
 };
 export const PutObjectAcl: OperationSchema = {
   name: "PutObjectAcl",
-  http: { method: "PUT", requestUri: "/{Bucket}/{Key+}?acl" },
+  http: { method: "PUT", requestUri: "/{Key+}?acl" },
   input: () => S.PutObjectAclRequest,
   output: () => S.PutObjectAclOutput,
   errors: [() => S.NoSuchKey],
@@ -686,7 +686,7 @@ export const PutObjectAcl: OperationSchema = {
 };
 export const PutObjectAnnotation: OperationSchema = {
   name: "PutObjectAnnotation",
-  http: { method: "PUT", requestUri: "/{Bucket}/{Key+}?annotation" },
+  http: { method: "PUT", requestUri: "/{Key+}?annotation" },
   input: () => S.PutObjectAnnotationRequest,
   output: () => S.PutObjectAnnotationOutput,
   errors: [
@@ -702,49 +702,49 @@ export const PutObjectAnnotation: OperationSchema = {
 };
 export const PutObjectLegalHold: OperationSchema = {
   name: "PutObjectLegalHold",
-  http: { method: "PUT", requestUri: "/{Bucket}/{Key+}?legal-hold" },
+  http: { method: "PUT", requestUri: "/{Key+}?legal-hold" },
   input: () => S.PutObjectLegalHoldRequest,
   output: () => S.PutObjectLegalHoldOutput,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
 };
 export const PutObjectLockConfiguration: OperationSchema = {
   name: "PutObjectLockConfiguration",
-  http: { method: "PUT", requestUri: "/{Bucket}?object-lock" },
+  http: { method: "PUT", requestUri: "/?object-lock" },
   input: () => S.PutObjectLockConfigurationRequest,
   output: () => S.PutObjectLockConfigurationOutput,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
 };
 export const PutObjectRetention: OperationSchema = {
   name: "PutObjectRetention",
-  http: { method: "PUT", requestUri: "/{Bucket}/{Key+}?retention" },
+  http: { method: "PUT", requestUri: "/{Key+}?retention" },
   input: () => S.PutObjectRetentionRequest,
   output: () => S.PutObjectRetentionOutput,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
 };
 export const PutObjectTagging: OperationSchema = {
   name: "PutObjectTagging",
-  http: { method: "PUT", requestUri: "/{Bucket}/{Key+}?tagging" },
+  http: { method: "PUT", requestUri: "/{Key+}?tagging" },
   input: () => S.PutObjectTaggingRequest,
   output: () => S.PutObjectTaggingOutput,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
 };
 export const PutPublicAccessBlock: OperationSchema = {
   name: "PutPublicAccessBlock",
-  http: { method: "PUT", requestUri: "/{Bucket}?publicAccessBlock" },
+  http: { method: "PUT", requestUri: "/?publicAccessBlock" },
   input: () => S.PutPublicAccessBlockRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const RenameObject: OperationSchema = {
   name: "RenameObject",
-  http: { method: "PUT", requestUri: "/{Bucket}/{Key+}?renameObject" },
+  http: { method: "PUT", requestUri: "/{Key+}?renameObject" },
   input: () => S.RenameObjectRequest,
   output: () => S.RenameObjectOutput,
   errors: [() => S.IdempotencyParameterMismatch],
 };
 export const RestoreObject: OperationSchema = {
   name: "RestoreObject",
-  http: { method: "POST", requestUri: "/{Bucket}/{Key+}?restore" },
+  http: { method: "POST", requestUri: "/{Key+}?restore" },
   input: () => S.RestoreObjectRequest,
   output: () => S.RestoreObjectOutput,
   errors: [() => S.ObjectAlreadyInActiveTierError],
@@ -752,34 +752,34 @@ export const RestoreObject: OperationSchema = {
 };
 export const SelectObjectContent: OperationSchema = {
   name: "SelectObjectContent",
-  http: { method: "POST", requestUri: "/{Bucket}/{Key+}?select&select-type=2" },
+  http: { method: "POST", requestUri: "/{Key+}?select&select-type=2" },
   input: () => S.SelectObjectContentRequest,
   output: () => S.SelectObjectContentOutput,
 };
 export const UpdateBucketMetadataAnnotationTableConfiguration: OperationSchema = {
   name: "UpdateBucketMetadataAnnotationTableConfiguration",
-  http: { method: "PUT", requestUri: "/{Bucket}?metadataAnnotationTable" },
+  http: { method: "PUT", requestUri: "/?metadataAnnotationTable" },
   input: () => S.UpdateBucketMetadataAnnotationTableConfigurationRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const UpdateBucketMetadataInventoryTableConfiguration: OperationSchema = {
   name: "UpdateBucketMetadataInventoryTableConfiguration",
-  http: { method: "PUT", requestUri: "/{Bucket}?metadataInventoryTable" },
+  http: { method: "PUT", requestUri: "/?metadataInventoryTable" },
   input: () => S.UpdateBucketMetadataInventoryTableConfigurationRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const UpdateBucketMetadataJournalTableConfiguration: OperationSchema = {
   name: "UpdateBucketMetadataJournalTableConfiguration",
-  http: { method: "PUT", requestUri: "/{Bucket}?metadataJournalTable" },
+  http: { method: "PUT", requestUri: "/?metadataJournalTable" },
   input: () => S.UpdateBucketMetadataJournalTableConfigurationRequest,
   httpChecksum: { requestChecksumRequired: true, requestAlgorithmMember: "ChecksumAlgorithm" },
   staticContextParams: { UseS3ExpressControlEndpoint: true },
 };
 export const UpdateObjectEncryption: OperationSchema = {
   name: "UpdateObjectEncryption",
-  http: { method: "PUT", requestUri: "/{Bucket}/{Key+}?encryption" },
+  http: { method: "PUT", requestUri: "/{Key+}?encryption" },
   input: () => S.UpdateObjectEncryptionRequest,
   output: () => S.UpdateObjectEncryptionResponse,
   errors: [() => S.NoSuchKey, () => S.InvalidRequest, () => S.AccessDenied],
@@ -787,14 +787,14 @@ export const UpdateObjectEncryption: OperationSchema = {
 };
 export const UploadPart: OperationSchema = {
   name: "UploadPart",
-  http: { method: "PUT", requestUri: "/{Bucket}/{Key+}" },
+  http: { method: "PUT", requestUri: "/{Key+}" },
   input: () => S.UploadPartRequest,
   output: () => S.UploadPartOutput,
   httpChecksum: { requestAlgorithmMember: "ChecksumAlgorithm" },
 };
 export const UploadPartCopy: OperationSchema = {
   name: "UploadPartCopy",
-  http: { method: "PUT", requestUri: "/{Bucket}/{Key+}" },
+  http: { method: "PUT", requestUri: "/{Key+}" },
   input: () => S.UploadPartCopyRequest,
   output: () => S.UploadPartCopyOutput,
   staticContextParams: { DisableS3ExpressSessionAuth: true },
