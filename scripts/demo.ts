@@ -1,13 +1,19 @@
-// The demo: what @stratus/core does today, with nothing but a throw-away home directory.
-// It builds a profile whose credentials come from a `credential_process`, lets a Session
-// resolve region and credentials through the chain, signs an S3 request and presigns a
-// URL (printing the exact strings SigV4 signed), and shows the chain's error when nothing
-// is configured. It never reads the real ~/.aws and makes no network call.
+// The demo, in two parts, touching neither real AWS nor the real ~/.aws:
+// 1. Generated clients against real local servers it starts itself on loopback (s3rver,
+//    dynalite): buckets, objects, a paginator, waiters, a DynamoDB table and a typed error.
+// 2. The core underneath: a Session resolving a `credential_process` profile from a
+//    throw-away home, a signed and a presigned S3 request with the exact strings SigV4
+//    signed, and the credential chain's error when nothing is configured.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { CredentialsProviderError, presignRequest, Session, signRequest, UNSIGNED_PAYLOAD, type HttpRequest } from "@stratus/core";
+import { ConditionalCheckFailedException, DynamoDB } from "../packages/dynamodb/src/index.ts";
+import { NoSuchKey, S3 } from "../packages/s3/src/index.ts";
+import { LOCAL_CREDENTIALS, S3RVER_CREDENTIALS, startDynalite, startS3rver } from "./local-servers.ts";
+
+await generatedClients();
 
 const home = mkdtempSync(join(tmpdir(), "stratus-demo-"));
 try {
@@ -86,6 +92,64 @@ try {
   }
 } finally {
   rmSync(home, { recursive: true, force: true });
+}
+
+async function generatedClients(): Promise<void> {
+  section("@stratus/s3 against s3rver (started on loopback by this demo)");
+  const s3server = await startS3rver();
+  const s3 = new S3({ region: "us-east-1", endpoint: s3server.endpoint, credentials: S3RVER_CREDENTIALS, endpointParams: { ForcePathStyle: true }, env: {} });
+  try {
+    await s3.createBucket({ Bucket: "demo-photos" });
+    const exists = await s3.waitUntil.bucketExists({ Bucket: "demo-photos" });
+    console.log(`createBucket demo-photos, bucketExists waiter: ${exists.state} after ${exists.attempts} attempt(s)`);
+    for (const name of ["cat.jpg", "dog.jpg", "owl.jpg", "yak.jpg", "emu.jpg"]) {
+      await s3.putObject({ Bucket: "demo-photos", Key: `2026/${name}`, Body: `pretend this is ${name}`, ContentType: "image/jpeg" });
+    }
+    const keys: string[] = [];
+    let pages = 0;
+    for await (const page of s3.paginate.listObjects({ Bucket: "demo-photos", MaxKeys: 2 })) {
+      pages++;
+      keys.push(...(page.Contents ?? []).map((o) => o.Key ?? ""));
+    }
+    console.log(`listObjects paginator: ${keys.length} keys in ${pages} pages of 2: ${keys.join(", ")}`);
+    const object = await s3.getObject({ Bucket: "demo-photos", Key: "2026/owl.jpg" });
+    console.log(`getObject 2026/owl.jpg: "${await object.Body?.text()}" (${object.ContentType}, request ${object.$metadata.requestId ?? "id not sent by s3rver"})`);
+    try {
+      await s3.getObject({ Bucket: "demo-photos", Key: "2026/unicorn.jpg" });
+    } catch (error) {
+      if (!(error instanceof NoSuchKey)) throw error;
+      console.log(`getObject 2026/unicorn.jpg: caught ${error.name} (HTTP ${error.$metadata.httpStatusCode}, ${error.$metadata.attempts} attempt)`);
+    }
+  } finally {
+    await s3.destroy();
+    await s3server.close();
+  }
+
+  section("@stratus/dynamodb against dynalite (started on loopback by this demo)");
+  const ddbServer = await startDynalite();
+  const ddb = new DynamoDB({ region: "us-east-1", endpoint: ddbServer.endpoint, credentials: LOCAL_CREDENTIALS, env: {} });
+  try {
+    await ddb.createTable({
+      TableName: "demo-users",
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    });
+    const ready = await ddb.waitUntil.tableExists({ TableName: "demo-users" });
+    console.log(`createTable demo-users, tableExists waiter: ${ready.state}`);
+    await ddb.putItem({ TableName: "demo-users", Item: { id: { S: "ada" }, name: { S: "Ada Lovelace" }, born: { N: "1815" } } });
+    const { Item } = await ddb.getItem({ TableName: "demo-users", Key: { id: { S: "ada" } } });
+    console.log(`getItem ada: ${JSON.stringify(Item)}`);
+    try {
+      await ddb.putItem({ TableName: "demo-users", Item: { id: { S: "ada" } }, ConditionExpression: "attribute_not_exists(id)" });
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      console.log(`conditional put of an existing id: caught ${error.name}: ${error.message}`);
+    }
+  } finally {
+    await ddb.destroy();
+    await ddbServer.close();
+  }
 }
 
 function section(title: string): void {

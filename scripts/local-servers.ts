@@ -1,8 +1,8 @@
 /**
- * Real AWS-compatible servers from npm, started on 127.0.0.1 and a free port for one test
- * suite and stopped by it: s3rver (S3), dynalite (DynamoDB), kinesalite (Kinesis) and
- * local-aws-sqs (SQS, JSON and query protocols). They are the peers the end-to-end tests
- * talk to; none of them checks SigV4 signatures (the SigV4 suite covers signing).
+ * Real AWS-compatible servers from npm, started on 127.0.0.1 and a free port and stopped
+ * by whoever started them (an end-to-end suite, the demo): s3rver (S3), dynalite
+ * (DynamoDB), kinesalite (Kinesis) and local-aws-sqs (SQS, JSON and query protocols).
+ * None of them checks SigV4 signatures (the SigV4 suite covers signing).
  *
  * Every server is in memory or in a throw-away folder, and `close()` also ends kept-alive
  * connections so a suite leaves no handle behind.

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { signRequest, type HttpRequest } from "@stratus/core";
 import { simpleRequest } from "../../packages/core/src/http/simple-request.ts";
 import { requestUrl } from "../../packages/core/src/http/http-request.ts";
-import { LOCAL_CREDENTIALS, S3RVER_CREDENTIALS, startDynalite, startKinesalite, startS3rver, startSqs, type RunningServer } from "../support/servers.ts";
+import { LOCAL_CREDENTIALS, S3RVER_CREDENTIALS, startDynalite, startKinesalite, startS3rver, startSqs, type RunningServer } from "../../scripts/local-servers.ts";
 
 async function signedCall(server: RunningServer, service: string, credentials: { accessKeyId: string; secretAccessKey: string }, request: Omit<HttpRequest, "protocol" | "hostname" | "port">) {
   const url = new URL(server.endpoint);
