@@ -34,7 +34,7 @@ export function emitErrors(ctx: ServiceContext): string {
   if (classes.some((c) => c.includes("T."))) out.push('import type * as T from "./types.ts";\n');
   out.push(
     `\n/** Any error ${ctx.clientName} answered with; modelled errors are subclasses. */\n`,
-    `export class ${ctx.baseErrorName} extends ServiceError {\n  override name = ${JSON.stringify(ctx.baseErrorName)};\n}\n`,
+    `export class ${ctx.baseErrorName} extends ServiceError {}\n`,
     ...classes,
   );
   return out.join("");

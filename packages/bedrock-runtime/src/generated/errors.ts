@@ -2,9 +2,7 @@
 import { ServiceError } from "@stratus/core";
 
 /** Any error BedrockRuntime answered with; modelled errors are subclasses. */
-export class BedrockRuntimeServiceError extends ServiceError {
-  override name = "BedrockRuntimeServiceError";
-}
+export class BedrockRuntimeServiceError extends ServiceError {}
 
 export class AccessDeniedException extends BedrockRuntimeServiceError {
   override name = "AccessDeniedException";

@@ -3,9 +3,7 @@ import { ServiceError } from "@stratus/core";
 import type * as T from "./types.ts";
 
 /** Any error CloudWatch answered with; modelled errors are subclasses. */
-export class CloudWatchServiceError extends ServiceError {
-  override name = "CloudWatchServiceError";
-}
+export class CloudWatchServiceError extends ServiceError {}
 
 export class ConcurrentModificationException extends CloudWatchServiceError {
   override name = "ConcurrentModificationException";

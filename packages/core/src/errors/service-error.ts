@@ -6,7 +6,9 @@
  *      └─ NoSuchKey              (generated, one per modelled error shape, with its fields)
  *
  * An error code with no modelled class becomes the service's base class, carrying the
- * code. Every instance has `$metadata` (status, request ids, attempts, retry delay), the
+ * code, and named after it (as a modelled class is named after its shape), so a stack
+ * trace or a log line reads `NoSuchKey: The specified key does not exist.` either way; the
+ * message is the service's own words. Every instance has `$metadata` (status, request ids, attempts, retry delay), the
  * response headers (minus anything secret) and `$fault` ("client" for 4xx-style sender
  * faults, "server" otherwise), so callers can branch with `instanceof` or on `code`.
  * The classes live in the core package that every service package shares, so `instanceof`
@@ -37,7 +39,6 @@ export interface ServiceErrorInit {
 }
 
 export class ServiceError extends StratusError {
-  override name = "ServiceError";
   /** The service's error code, e.g. "NoSuchKey", "ConditionalCheckFailedException". */
   readonly code: string;
   readonly $fault: "client" | "server";
@@ -45,7 +46,9 @@ export class ServiceError extends StratusError {
   readonly $response: { readonly statusCode: number | undefined; readonly headers: Readonly<Record<string, string>> };
 
   constructor(init: ServiceErrorInit) {
-    super(init.message ? `${init.code}: ${init.message}` : init.code);
+    super(init.message || init.code);
+    // Generated subclasses override this with their shape's name in their own initializer.
+    this.name = init.code;
     this.code = init.code;
     this.$fault = init.fault;
     this.$metadata = init.metadata;

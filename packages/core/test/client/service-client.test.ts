@@ -190,7 +190,7 @@ test("a modelled error becomes its class, with code, fields, $fault and $metadat
         assert.ok(error instanceof dynamodb.baseError);
         assert.equal(error.name, "ConditionalCheckFailedException");
         assert.equal(error.code, "ConditionalCheckFailedException");
-        assert.equal(error.message, "ConditionalCheckFailedException: The conditional request failed");
+        assert.equal(error.message, "The conditional request failed");
         assert.deepEqual((error as unknown as { Item: unknown }).Item, { id: { S: "1" }, n: { N: "2" } });
         assert.equal(error.$fault, "client");
         assert.deepEqual(error.$metadata, { httpStatusCode: 400, requestId: "ddb-req", extendedRequestId: undefined, attempts: 1, totalRetryDelay: 0 });
@@ -217,7 +217,7 @@ test("an awsQuery-compatible error keeps the query code and still finds its clas
     await assert.rejects(client.send(op(sqs, "GetQueueUrl"), { QueueName: "nope" }), (error: unknown) => {
       assert.ok(error instanceof QueueDoesNotExist);
       assert.equal(error.code, "AWS.SimpleQueueService.NonExistentQueue");
-      assert.equal((error as unknown as { message: string }).message, "AWS.SimpleQueueService.NonExistentQueue: The specified queue does not exist.");
+      assert.equal((error as unknown as { message: string }).message, "The specified queue does not exist.");
       return true;
     });
   } finally {

@@ -3,9 +3,7 @@ import { ServiceError } from "@stratus/core";
 import type * as T from "./types.ts";
 
 /** Any error DynamoDB answered with; modelled errors are subclasses. */
-export class DynamoDBServiceError extends ServiceError {
-  override name = "DynamoDBServiceError";
-}
+export class DynamoDBServiceError extends ServiceError {}
 
 export class BackupInUseException extends DynamoDBServiceError {
   override name = "BackupInUseException";

@@ -2,6 +2,4 @@
 import { ServiceError } from "@stratus/core";
 
 /** Any error EC2 answered with; modelled errors are subclasses. */
-export class EC2ServiceError extends ServiceError {
-  override name = "EC2ServiceError";
-}
+export class EC2ServiceError extends ServiceError {}

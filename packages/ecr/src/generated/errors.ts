@@ -2,9 +2,7 @@
 import { ServiceError } from "@stratus/core";
 
 /** Any error ECR answered with; modelled errors are subclasses. */
-export class ECRServiceError extends ServiceError {
-  override name = "ECRServiceError";
-}
+export class ECRServiceError extends ServiceError {}
 
 export class BlockedByOrganizationPolicyException extends ECRServiceError {
   override name = "BlockedByOrganizationPolicyException";

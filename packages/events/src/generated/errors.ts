@@ -2,9 +2,7 @@
 import { ServiceError } from "@stratus/core";
 
 /** Any error EventBridge answered with; modelled errors are subclasses. */
-export class EventBridgeServiceError extends ServiceError {
-  override name = "EventBridgeServiceError";
-}
+export class EventBridgeServiceError extends ServiceError {}
 
 export class AccessDeniedException extends EventBridgeServiceError {
   override name = "AccessDeniedException";

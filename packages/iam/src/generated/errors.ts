@@ -2,9 +2,7 @@
 import { ServiceError } from "@stratus/core";
 
 /** Any error IAM answered with; modelled errors are subclasses. */
-export class IAMServiceError extends ServiceError {
-  override name = "IAMServiceError";
-}
+export class IAMServiceError extends ServiceError {}
 
 export class AccountNotManagementOrDelegatedAdministratorException extends IAMServiceError {
   override name = "AccountNotManagementOrDelegatedAdministratorException";

@@ -2,9 +2,7 @@
 import { ServiceError } from "@stratus/core";
 
 /** Any error Kinesis answered with; modelled errors are subclasses. */
-export class KinesisServiceError extends ServiceError {
-  override name = "KinesisServiceError";
-}
+export class KinesisServiceError extends ServiceError {}
 
 export class AccessDeniedException extends KinesisServiceError {
   override name = "AccessDeniedException";

@@ -2,9 +2,7 @@
 import { ServiceError } from "@stratus/core";
 
 /** Any error KMS answered with; modelled errors are subclasses. */
-export class KMSServiceError extends ServiceError {
-  override name = "KMSServiceError";
-}
+export class KMSServiceError extends ServiceError {}
 
 export class AlreadyExistsException extends KMSServiceError {
   override name = "AlreadyExistsException";

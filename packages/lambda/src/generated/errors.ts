@@ -3,9 +3,7 @@ import { ServiceError } from "@stratus/core";
 import type * as T from "./types.ts";
 
 /** Any error Lambda answered with; modelled errors are subclasses. */
-export class LambdaServiceError extends ServiceError {
-  override name = "LambdaServiceError";
-}
+export class LambdaServiceError extends ServiceError {}
 
 export class AliasLimitExceededException extends LambdaServiceError {
   override name = "AliasLimitExceededException";

@@ -3,9 +3,7 @@ import { ServiceError } from "@stratus/core";
 import type * as T from "./types.ts";
 
 /** Any error CloudWatchLogs answered with; modelled errors are subclasses. */
-export class CloudWatchLogsServiceError extends ServiceError {
-  override name = "CloudWatchLogsServiceError";
-}
+export class CloudWatchLogsServiceError extends ServiceError {}
 
 export class AccessDeniedException extends CloudWatchLogsServiceError {
   override name = "AccessDeniedException";

@@ -3,9 +3,7 @@ import { ServiceError } from "@stratus/core";
 import type * as T from "./types.ts";
 
 /** Any error S3 answered with; modelled errors are subclasses. */
-export class S3ServiceError extends ServiceError {
-  override name = "S3ServiceError";
-}
+export class S3ServiceError extends ServiceError {}
 
 export class AccessDenied extends S3ServiceError {
   override name = "AccessDenied";

@@ -2,9 +2,7 @@
 import { ServiceError } from "@stratus/core";
 
 /** Any error SecretsManager answered with; modelled errors are subclasses. */
-export class SecretsManagerServiceError extends ServiceError {
-  override name = "SecretsManagerServiceError";
-}
+export class SecretsManagerServiceError extends ServiceError {}
 
 export class DecryptionFailure extends SecretsManagerServiceError {
   override name = "DecryptionFailure";

@@ -2,9 +2,7 @@
 import { ServiceError } from "@stratus/core";
 
 /** Any error SNS answered with; modelled errors are subclasses. */
-export class SNSServiceError extends ServiceError {
-  override name = "SNSServiceError";
-}
+export class SNSServiceError extends ServiceError {}
 
 export class AuthorizationErrorException extends SNSServiceError {
   override name = "AuthorizationErrorException";

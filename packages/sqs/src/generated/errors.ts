@@ -2,9 +2,7 @@
 import { ServiceError } from "@stratus/core";
 
 /** Any error SQS answered with; modelled errors are subclasses. */
-export class SQSServiceError extends ServiceError {
-  override name = "SQSServiceError";
-}
+export class SQSServiceError extends ServiceError {}
 
 export class BatchEntryIdsNotDistinct extends SQSServiceError {
   override name = "BatchEntryIdsNotDistinct";

@@ -2,9 +2,7 @@
 import { ServiceError } from "@stratus/core";
 
 /** Any error SSM answered with; modelled errors are subclasses. */
-export class SSMServiceError extends ServiceError {
-  override name = "SSMServiceError";
-}
+export class SSMServiceError extends ServiceError {}
 
 export class AccessDeniedException extends SSMServiceError {
   override name = "AccessDeniedException";

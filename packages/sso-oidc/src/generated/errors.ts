@@ -3,9 +3,7 @@ import { ServiceError } from "@stratus/core";
 import type * as T from "./types.ts";
 
 /** Any error SSOOIDC answered with; modelled errors are subclasses. */
-export class SSOOIDCServiceError extends ServiceError {
-  override name = "SSOOIDCServiceError";
-}
+export class SSOOIDCServiceError extends ServiceError {}
 
 export class AccessDeniedException extends SSOOIDCServiceError {
   override name = "AccessDeniedException";

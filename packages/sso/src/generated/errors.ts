@@ -2,9 +2,7 @@
 import { ServiceError } from "@stratus/core";
 
 /** Any error SSO answered with; modelled errors are subclasses. */
-export class SSOServiceError extends ServiceError {
-  override name = "SSOServiceError";
-}
+export class SSOServiceError extends ServiceError {}
 
 export class InvalidRequestException extends SSOServiceError {
   override name = "InvalidRequestException";

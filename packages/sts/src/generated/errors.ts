@@ -2,9 +2,7 @@
 import { ServiceError } from "@stratus/core";
 
 /** Any error STS answered with; modelled errors are subclasses. */
-export class STSServiceError extends ServiceError {
-  override name = "STSServiceError";
-}
+export class STSServiceError extends ServiceError {}
 
 export class ExpiredTokenException extends STSServiceError {
   override name = "ExpiredTokenException";
