@@ -1,0 +1,191 @@
+/**
+ * The published form, end to end: build @stratus/core and @stratus/s3 (scripts/build.ts),
+ * pack them with pnpm (which applies `publishConfig` and turns `workspace:*` into the
+ * core's version), install the two tarballs with plain `npm install` in a scratch project
+ * outside the repo (their own dependencies come from the registry, or npm's cache when it
+ * is warm), and there:
+ *
+ *   - check the installed manifests: exports per condition into dist/, files present, the
+ *     core depended on by version;
+ *   - type-check a small consumer with the workspace's TypeScript against the shipped .d.ts
+ *     (strict, nodenext, the library files checked too);
+ *   - run a plain .mjs with Node 24 that creates a bucket, puts an object and gets it back
+ *     from s3rver, which this test starts on loopback.
+ *
+ * Nothing of the workspace can leak in: the scratch project is in the OS temp dir, so
+ * module resolution never walks up into the repo's node_modules.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join, relative } from "node:path";
+import { promisify } from "node:util";
+import { build } from "../../scripts/build.ts";
+import { S3RVER_CREDENTIALS, startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, "..", "..");
+const BIN = join(ROOT, "node_modules", ".bin");
+const NODE = join(BIN, "node");
+const PNPM = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { packageManager: string }).packageManager;
+const CORE_VERSION = (JSON.parse(readFileSync(join(ROOT, "packages", "core", "package.json"), "utf8")) as { version: string }).version;
+const CONDITIONS = ["types", "node", "workerd", "deno", "bun", "browser", "default"];
+
+/**
+ * The child processes' environment: Node 24 first on the PATH (npm's `#!/usr/bin/env node`
+ * then runs on it too), and none of the npm_* settings a parent `npm test` / `pnpm test`
+ * passes down about the workspace's own package, except where the registry is and how to
+ * reach it.
+ */
+function childEnv(): NodeJS.ProcessEnv {
+  const keep = /^npm_config_(registry|cache|userconfig|.*proxy|strict_ssl|cafile|ca)$/i;
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key) || keep.test(key)) env[key] = value;
+  env["PATH"] = `${BIN}${delimiter}${process.env["PATH"] ?? ""}`;
+  env["npm_config_update_notifier"] = "false";
+  return env;
+}
+
+let scratch: string;
+let server: RunningServer;
+const env = childEnv();
+
+before(async () => {
+  scratch = mkdtempSync(join(tmpdir(), "stratus-pack-"));
+  assert.ok(relative(ROOT, scratch).startsWith(".."), `${scratch} must be outside the repo`);
+  server = await startS3rver();
+});
+
+after(async () => {
+  await server?.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+test("@stratus/core and @stratus/s3 build, pack, install with npm and call s3rver", async (t) => {
+  const timings: string[] = [];
+  const timed = async <T>(label: string, work: () => Promise<T> | T): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings.push(`${label} ${Math.round(performance.now() - started)} ms`);
+    }
+  };
+
+  await timed("build", () => build(["core", "s3"]));
+
+  // One pnpm run packs both (each pnpm start-up through npx costs a second or two).
+  const tarballs = join(scratch, "tarballs");
+  await timed("pnpm pack", () =>
+    run("npx", ["--yes", PNPM, "--filter", "@stratus/core", "--filter", "@stratus/s3", "pack", "--pack-destination", tarballs], { cwd: ROOT, env }),
+  );
+  const tarball = (name: string): string => {
+    const file = readdirSync(tarballs).find((f) => f.startsWith(`stratus-${name}-`) && f.endsWith(".tgz"));
+    assert.ok(file, `pnpm pack made no tarball for @stratus/${name} in ${tarballs}`);
+    return join(tarballs, file);
+  };
+  const [core, s3] = [tarball("core"), tarball("s3")];
+
+  const project = join(scratch, "app");
+  mkdirSync(project);
+  writeFileSync(
+    join(project, "package.json"),
+    JSON.stringify({ name: "stratus-pack-check", private: true, type: "module", dependencies: { "@stratus/core": `file:${core}`, "@stratus/s3": `file:${s3}` } }),
+  );
+  await timed("npm install", () => run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: project, env }));
+
+  // The manifests as installed: the tarballs' own, after pnpm's publish-time rewrite.
+  for (const name of ["core", "s3"]) {
+    const dir = join(project, "node_modules", "@stratus", name);
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Record<string, unknown>;
+    const exports = manifest["exports"] as Record<string, Record<string, string> | string>;
+    const main = exports["."];
+    assert.ok(typeof main === "object", `${name}: exports["."] has conditions`);
+    assert.deepEqual(Object.keys(main), CONDITIONS, `${name}: exports["."] conditions`);
+    for (const [subpath, target] of Object.entries(exports)) {
+      for (const file of typeof target === "string" ? [target] : Object.values(target)) {
+        assert.ok(existsSync(join(dir, file)), `${name}: exports["${subpath}"] → ${file} is missing`);
+        if (subpath !== "./package.json") assert.match(file, /^\.\/dist\/.*\.(js|d\.ts)$/, `${name}: exports["${subpath}"] → ${file}`);
+      }
+    }
+    assert.equal(manifest["sideEffects"], false);
+    assert.equal(existsSync(join(dir, "src")), false, `${name}: the sources are not shipped`);
+    if (name === "s3") assert.deepEqual(manifest["dependencies"], { "@stratus/core": CORE_VERSION });
+  }
+
+  // The shipped types, as a strict TypeScript user would see them.
+  writeFileSync(
+    join(project, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "es2024",
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ["node"],
+        typeRoots: [join(ROOT, "node_modules", "@types")],
+      },
+      files: ["consumer.ts"],
+    }),
+  );
+  writeFileSync(
+    join(project, "consumer.ts"),
+    [
+      'import { ServiceError, restXmlProtocol, type Protocol } from "@stratus/core";',
+      'import { NoSuchKey, S3, type GetObjectRequest } from "@stratus/s3";',
+      'import { GetObject } from "@stratus/s3/schema";',
+      'const s3 = new S3({ region: "us-east-1" });',
+      'const request: GetObjectRequest = { Bucket: "b", Key: "k" };',
+      "const object = await s3.getObject(request);",
+      "const etag: string | undefined = object.ETag;",
+      "const protocol: Protocol = restXmlProtocol;",
+      "const isServiceError: boolean = new NoSuchKey({} as never) instanceof ServiceError;",
+      "// @ts-expect-error Key is required: the types are real, not any",
+      'await s3.getObject({ Bucket: "b" });',
+      "export { etag, protocol, isServiceError, GetObject };",
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(
+    join(project, "app.mjs"),
+    [
+      'import { S3 } from "@stratus/s3";',
+      "const [endpoint, accessKeyId, secretAccessKey] = process.argv.slice(2);",
+      "const s3 = new S3({",
+      '  region: "us-east-1",',
+      "  endpoint,",
+      "  credentials: { accessKeyId, secretAccessKey },",
+      "  endpointParams: { ForcePathStyle: true },",
+      "  env: {},",
+      "});",
+      "try {",
+      '  await s3.createBucket({ Bucket: "packed" });',
+      '  await s3.putObject({ Bucket: "packed", Key: "hello.txt", Body: "hello from the tarballs", ContentType: "text/plain" });',
+      '  const object = await s3.getObject({ Bucket: "packed", Key: "hello.txt" });',
+      "  const text = await object.Body?.text();",
+      '  console.log(JSON.stringify({ text, s3: import.meta.resolve("@stratus/s3"), core: import.meta.resolve("@stratus/core") }));',
+      "} finally {",
+      "  await s3.destroy();",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  // The type check and the app are independent: run them side by side.
+  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  const [checked, { stdout }] = await Promise.all([
+    // "" when tsc passed, else its diagnostics (or why it could not run).
+    timed("tsc", () => run(NODE, [tsc, "-p", project], { cwd: project, env }).then(() => "", (error: Error & { stdout?: string }) => error.stdout || error.message)),
+    timed("app", () => run(NODE, ["app.mjs", server.endpoint, S3RVER_CREDENTIALS.accessKeyId, S3RVER_CREDENTIALS.secretAccessKey], { cwd: project, env })),
+  ]);
+  assert.equal(checked, "", "the consumer type-checks against the shipped .d.ts");
+  const result = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as { text?: string; s3?: string; core?: string };
+  assert.equal(result.text, "hello from the tarballs");
+  assert.ok(result.s3?.endsWith("/node_modules/@stratus/s3/dist/index.js"), `@stratus/s3 resolved to ${result.s3}`);
+  assert.ok(result.core?.endsWith("/node_modules/@stratus/core/dist/index.js"), `@stratus/core resolved to ${result.core}`);
+  assert.ok(result.s3?.startsWith(`file://${project}`), "resolved inside the scratch project, not the workspace");
+  t.diagnostic(timings.join(", "));
+});
