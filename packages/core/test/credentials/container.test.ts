@@ -11,8 +11,17 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { inspect } from "node:util";
 import { CredentialsError, CredentialsNotFound } from "../../src/errors/index.ts";
-import { fromContainerEndpoint, isAllowedFullUri } from "../../src/credentials/providers/container.ts";
+import { fromContainerEndpoint as fromContainer, isAllowedFullUri, type ContainerEndpointOptions } from "../../src/credentials/providers/container.ts";
 import { sendJson, startLoopbackServer, type LoopbackServer } from "../support/loopback-server.ts";
+
+/**
+ * The provider under test, with a 5 s deadline where the test sets none: the 1 s default is
+ * a budget for a real task agent, and a success path here must not fail because the suite
+ * shares a busy machine. Tests about deadlines set their own.
+ */
+function fromContainerEndpoint(options: ContainerEndpointOptions): ReturnType<typeof fromContainer> {
+  return fromContainer(options.timeoutMs === undefined ? { ...options, timeoutMs: 5000 } : options);
+}
 
 const SECRET_KEY = "SECRETKEY-container-4f1c2e";
 const SESSION_TOKEN = "SESSIONTOKEN-container-9a8b7c";
@@ -387,7 +396,9 @@ describe("fromContainerEndpoint", () => {
       const provider = fromContainerEndpoint({ env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${server.url}/c` }, timeoutMs: 5000 });
       const controller = new AbortController();
       const pending = provider.resolve({ signal: controller.signal });
-      setTimeout(() => controller.abort(new Error("caller gave up")), 50);
+      // Abort once the request is at the server, however busy the machine is.
+      while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.abort(new Error("caller gave up"));
       const error = await rejection(pending);
       assert.equal(error.message, "caller gave up");
       assert.equal(server.requests.length, 1);

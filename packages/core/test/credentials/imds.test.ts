@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { inspect } from "node:util";
 import { CredentialsError, CredentialsNotFound } from "../../src/errors/index.ts";
-import { fromInstanceMetadata, resolveImdsSettings } from "../../src/credentials/providers/imds.ts";
+import { fromInstanceMetadata as fromImds, resolveImdsSettings, type InstanceMetadataOptions } from "../../src/credentials/providers/imds.ts";
 import { IMDS_GOOD_CREDENTIALS, IMDS_TOKEN_PREFIX, startFakeImds, type FakeImds, type FakeImdsOptions } from "../support/fake-imds.ts";
 import { startLoopbackServer } from "../support/loopback-server.ts";
 
@@ -40,6 +40,29 @@ async function withImds(options: FakeImdsOptions, body: (imds: FakeImds) => Prom
 }
 
 const NOW = Date.parse("2030-01-01T01:00:00Z");
+
+/**
+ * The provider under test, with a 5 s deadline where the test sets none. IMDS's 1 s default
+ * (checked through resolveImdsSettings below) is a budget for a real instance; here the
+ * suite shares two cores with every other suite, and a success path must not turn into a
+ * timeout because the machine was busy. Tests about deadlines set their own.
+ */
+function fromInstanceMetadata(options: InstanceMetadataOptions): ReturnType<typeof fromImds> {
+  const configured =
+    options.timeoutMs !== undefined ||
+    options.env["AWS_METADATA_SERVICE_TIMEOUT"] !== undefined ||
+    options.profile?.["metadata_service_timeout"] !== undefined;
+  return fromImds(configured ? options : { ...options, timeoutMs: 5000 });
+}
+
+/** Resolves once `check` holds, polling the fake's record (no fixed sleeps). */
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("the fake IMDS never saw the expected requests");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 describe("fromInstanceMetadata", () => {
   it("is not found when AWS_EC2_METADATA_DISABLED=true, without any request", async () => {
@@ -448,7 +471,8 @@ describe("fromInstanceMetadata", () => {
       const provider = fromInstanceMetadata({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url }, timeoutMs: 5000 });
       const controller = new AbortController();
       const pending = provider.resolve({ signal: controller.signal });
-      setTimeout(() => controller.abort(new Error("caller gave up")), 50);
+      await until(() => imds.calls().length === 2);
+      controller.abort(new Error("caller gave up"));
       const error = await rejection(pending);
       assert.equal(error.message, "caller gave up");
       assert.deepEqual(imds.calls(), [PUT_TOKEN, LIST]);

@@ -232,7 +232,7 @@ describe("no secret in any rendering of credentials or errors", () => {
     const agent = await startLoopbackServer((_req, res) => sendJson(res, answer.body, answer.status));
     try {
       const env = { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${agent.url}/creds`, AWS_CONTAINER_AUTHORIZATION_TOKEN: S.containerAuth };
-      const provider = fromContainerEndpoint({ env, maxAttempts: 1 });
+      const provider = fromContainerEndpoint({ env, maxAttempts: 1, timeoutMs: 5000 });
       assertCarriesButHides(await provider.resolve(), S.containerKey, S.containerToken);
       answer = { status: 403, body: { code: "AccessDenied", message: `token ${S.containerAuth} / ${S.containerToken} refused` } };
       await rejectsClean(provider.resolve(), /HTTP 403/);
@@ -248,7 +248,7 @@ describe("no secret in any rendering of credentials or errors", () => {
     const ok = await startFakeImds({ credentials: good });
     const refused = await startFakeImds({ credentials: { ...good, Code: "AssumeRoleUnauthorizedAccess", Message: `no ${S.imdsToken}` } });
     try {
-      const provider = (url: string) => fromInstanceMetadata({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: url }, now: () => NOW });
+      const provider = (url: string) => fromInstanceMetadata({ env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: url }, now: () => NOW, timeoutMs: 5000 });
       assertCarriesButHides(await provider(ok.url).resolve(), S.imdsKey, S.imdsToken);
       await rejectsClean(provider(refused.url).resolve(), /could not provide credentials/);
     } finally {

