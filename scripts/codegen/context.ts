@@ -28,6 +28,7 @@ export const TYPES_RESERVED = [
   "JsonDocument",
   "StreamingBlobInput",
   "StreamingBlobOutput",
+  "EventStream",
   "E",
 ];
 

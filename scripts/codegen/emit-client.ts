@@ -1,14 +1,18 @@
 /**
  * client.ts: the service's definition for the core and its client class.
  *
- *   definition        { schema, endpointRuleSet, baseError, errors by wire code, hooks? }
+ *   definition        { schema, protocol, endpointRuleSet, baseError, errors by wire code, hooks? }
  *   class <Client>    extends ServiceClient; one async method per operation, each a typed
  *                     call of `send` with the operation's schema constant; `paginate.<op>()`
  *                     and `waitUntil.<waiter>()` over the core's paginate/waitFor.
  *
+ * `protocol` is the core's module for the service's protocol, imported by name (e.g.
+ * `restXmlProtocol`), so a bundler keeps that protocol and drops the other five.
+ *
  * Doc comments hold only the link to the operation's AWS API reference page (from the
  * model's `uid`), never model prose.
  */
+import type { ProtocolName } from "@stratus/core";
 import type { JsonObject } from "./botocore-data.ts";
 import { resolve, type ServiceContext } from "./context.ts";
 import { errorCodes } from "./emit-errors.ts";
@@ -17,6 +21,16 @@ import { camelCase, pagConst, propertyKey, Scope, waiterConst } from "./names.ts
 import { memberType, type Qualifiers } from "./type-refs.ts";
 
 const Q: Qualifiers = { types: "T.", errors: "E." };
+
+/** The core's export for each protocol (a Record: a new protocol name must be given one). */
+const PROTOCOL_EXPORTS: Record<ProtocolName, string> = {
+  json: "jsonProtocol",
+  "rest-json": "restJsonProtocol",
+  query: "queryProtocol",
+  ec2: "ec2Protocol",
+  "rest-xml": "restXmlProtocol",
+  "smithy-rpc-v2-cbor": "rpcV2CborProtocol",
+};
 
 export interface ClientOptions {
   /** The package has src/customizations/hooks.ts exporting `hooks` (a ServiceHooks). */
@@ -71,7 +85,8 @@ export function emitClient(ctx: ServiceContext, options: ClientOptions): string 
   });
 
   const codes = [...errorCodes(ctx)].map(([code, className]) => `    ${propertyKey(code)}: E.${className},\n`);
-  const coreValues = ["ServiceClient", ...(paginate.length ? ["paginate"] : []), ...(waitUntil.length ? ["waitFor"] : [])];
+  const protocolExport = PROTOCOL_EXPORTS[ctx.schema.service.protocol];
+  const coreValues = [protocolExport, "ServiceClient", ...(paginate.length ? ["paginate"] : []), ...(waitUntil.length ? ["waitFor"] : [])];
   const coreTypes = [
     "CallOptions",
     "ClientConfig",
@@ -94,9 +109,10 @@ export function emitClient(ctx: ServiceContext, options: ClientOptions): string 
   return [
     generatedHeader(ctx.source),
     ...imports,
-    `\n/** What this package hands to the core: ${ctx.clientName}'s schema, endpoint rules and errors. */\n`,
+    `\n/** What this package hands to the core: ${ctx.clientName}'s schema, protocol, endpoint rules and errors. */\n`,
     "export const definition: ServiceDefinition = {\n",
     "  schema: S.service,\n",
+    `  protocol: ${protocolExport},\n`,
     "  endpointRuleSet,\n",
     `  baseError: E.${ctx.baseErrorName},\n`,
     codes.length ? `  errors: {\n${codes.join("")}  },\n` : "  errors: {},\n",

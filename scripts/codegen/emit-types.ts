@@ -3,17 +3,21 @@
  *
  * - one interface per structure, members with the model's names, optional unless the
  *   model requires them (`/** @deprecated *\/` where the model marks a member so);
- * - a union (`union`, event streams) is `OneOf<{ … }>`: exactly one member set;
+ * - a union (`union`, event streams) is `OneOf<{ … }>`: exactly one member set; an output
+ *   event stream's union leaves out its exception members (the stream throws those as
+ *   their error classes instead of yielding them);
  * - an enum is its values plus `(string & {})`, so a value the service adds later still
  *   type-checks;
+ * - a blob that is an input's whole HTTP payload (Lambda's Invoke `Payload`) takes the same
+ *   values as a streaming one (`StreamingBlobInput`): the core streams it;
  * - input and output types differ only where the model has timestamps or blobs; a shape
  *   used both ways then has two types, `<Name>` (output) and `<Name>Input` (see context.ts);
  * - error shapes are classes in errors.ts; an event stream that carries one refers to it.
  *
  * Every structure, enum and helper here is exported from the package entry point.
  */
-import type { Shape, StructureShape } from "@stratus/core";
-import type { ServiceContext, Side } from "./context.ts";
+import type { Member, Shape, StructureShape } from "@stratus/core";
+import { resolve, type ServiceContext, type Side } from "./context.ts";
 import { generatedHeader } from "./header.ts";
 import { propertyKey } from "./names.ts";
 import { memberType, type Qualifiers } from "./type-refs.ts";
@@ -25,8 +29,8 @@ const HELPERS: Record<string, string> = {
     "/** A JSON value: the model's document type. */\n" +
     "export type JsonDocument = null | boolean | number | string | JsonDocument[] | { [key: string]: JsonDocument };\n",
   StreamingBlobInput:
-    "/** A streaming request body: bytes, text, a web ReadableStream or any async iterable of bytes (a Node Readable). */\n" +
-    "export type StreamingBlobInput = Uint8Array | string | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;\n",
+    "/** A request body that may stream: bytes, text, a Blob/File, a web ReadableStream, or any async iterable of bytes or text (a Node Readable). */\n" +
+    "export type StreamingBlobInput = Uint8Array | string | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string>;\n",
   StreamingBlobOutput:
     "/** A streaming response body: read it once, as chunks, `bytes()` or `text()`; dispose of it if unread. */\n" +
     "export type StreamingBlobOutput = ResponseBody;\n",
@@ -49,7 +53,11 @@ export function emitTypes(ctx: ServiceContext): string {
     .filter((helper) => new RegExp(`\\b${helper}\\b`).test(text))
     .map((helper) => HELPERS[helper] as string);
   const imports: string[] = [];
-  if (/\bResponseBody\b/.test(helpers.join(""))) imports.push('import type { ResponseBody } from "@stratus/core";\n');
+  const core = [
+    ...(/\bEventStream</.test(text) ? ["EventStream"] : []),
+    ...(/\bResponseBody\b/.test(helpers.join("")) ? ["ResponseBody"] : []),
+  ];
+  if (core.length) imports.push(`import type { ${core.join(", ")} } from "@stratus/core";\n`);
   if (/\bE\./.test(text)) imports.push('import type * as E from "./errors.ts";\n');
   return [generatedHeader(ctx.source), ...imports, imports.length ? "\n" : "", ...helpers.flatMap((h) => [h, "\n"]), text].join("");
 }
@@ -71,11 +79,19 @@ function declaration(ctx: ServiceContext, name: string, shape: Shape, typeName: 
 function memberLines(ctx: ServiceContext, name: string, shape: StructureShape, side: Side): string[] {
   const required = new Set(shape.union === true || shape.eventstream === true ? Object.keys(shape.members) : (shape.required ?? []));
   const raw = ctx.model.shapes[name]?.["members"];
-  return Object.entries(shape.members).map(([memberName, member]) => {
+  const thrown = (member: Member): boolean => side === "output" && shape.eventstream === true && isErrorTarget(ctx, member);
+  return Object.entries(shape.members).filter(([, member]) => !thrown(member)).map(([memberName, member]) => {
     const rawMember = raw !== null && typeof raw === "object" && !Array.isArray(raw) ? raw[memberName] : undefined;
     const deprecated = rawMember !== null && typeof rawMember === "object" && !Array.isArray(rawMember) && rawMember?.["deprecated"] === true;
     const optional = required.has(memberName) ? "" : "?";
-    const line = `  ${propertyKey(memberName)}${optional}: ${memberType(ctx, member, side, Q)};\n`;
+    const payloadBlob = side === "input" && shape.payload === memberName && resolve(member.target).type === "blob";
+    const line = `  ${propertyKey(memberName)}${optional}: ${payloadBlob ? "StreamingBlobInput" : memberType(ctx, member, side, Q)};\n`;
     return deprecated ? `  /** @deprecated */\n${line}` : line;
   });
+}
+
+/** A member whose target is an error shape (an event stream's exception event). */
+function isErrorTarget(ctx: ServiceContext, member: Member): boolean {
+  const target = resolve(member.target);
+  return target.type === "structure" && ctx.errorClass.has(target.name);
 }

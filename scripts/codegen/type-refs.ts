@@ -2,7 +2,9 @@
  * The TypeScript type of a shape where a member uses it, on one side of a call:
  *
  *   structure            its interface (a union: OneOf<…>; an error: the error class)
- *   event stream         AsyncIterable<its union>
+ *   event stream         output: EventStream<its union> (the core's async iterable of events,
+ *                        without the exception members: those are thrown)
+ *                        input: AsyncIterable<its union>
  *   list / map           T[] / Record<string, T>
  *   string with enum     its literal union (`"A" | "B" | (string & {})`)
  *   string               string
@@ -10,6 +12,7 @@
  *   timestamp            input: Date | string | number    output: Date
  *   blob                 input: Uint8Array | string       output: Uint8Array
  *   streaming blob       input: StreamingBlobInput        output: StreamingBlobOutput
+ *                        (an input's blob payload is StreamingBlobInput too: emit-types.ts)
  *   document             JsonDocument
  *
  * `qualify` says how to write a name of types.ts or errors.ts from the file being written
@@ -41,7 +44,8 @@ export function shapeType(ctx: ServiceContext, shape: Shape, side: Side, q: Qual
       if (error !== undefined) return `${q.errors}${error}`;
       const typeName = ctx.typeName[side].get(name);
       if (typeName === undefined) throw new Error(`${ctx.folder}: no ${side} type for ${name}`);
-      return shape.eventstream === true ? `AsyncIterable<${q.types}${typeName}>` : `${q.types}${typeName}`;
+      if (shape.eventstream !== true) return `${q.types}${typeName}`;
+      return side === "output" ? `EventStream<${q.types}${typeName}>` : `AsyncIterable<${q.types}${typeName}>`;
     }
     case "document":
       return `${q.types}JsonDocument`;

@@ -82,7 +82,7 @@ test("each package depends on the core alone and exports its entry point", () =>
     assert.equal(manifest["name"], `@stratus/${service}`);
     assert.equal(manifest["type"], "module");
     assert.equal(manifest["sideEffects"], false);
-    assert.deepEqual(manifest["exports"], { ".": "./src/index.ts" });
+    assert.deepEqual(manifest["exports"], { ".": "./src/index.ts", "./schema": "./src/generated/schema.ts", "./package.json": "./package.json" });
     assert.deepEqual(manifest["dependencies"], { "@stratus/core": "workspace:*" });
   }
 });

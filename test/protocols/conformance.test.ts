@@ -85,7 +85,7 @@ function gunzip(body: HttpRequest["body"]): Uint8Array {
 
 /** A compressed request is the serialized one, gzipped, with its Content-Length updated. */
 function checkCompressed(before: HttpRequest, after: HttpRequest): string[] {
-  const original = typeof before.body === "string" ? Buffer.from(before.body, "utf8") : Buffer.from(before.body ?? new Uint8Array(0));
+  const original = typeof before.body === "string" ? Buffer.from(before.body, "utf8") : Buffer.from(before.body instanceof Uint8Array ? before.body : new Uint8Array(0));
   const problems: string[] = [];
   let restored: Buffer | undefined;
   try {

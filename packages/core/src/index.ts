@@ -12,10 +12,20 @@ export * from "./endpoints/index.ts";
 export * from "./retry/index.ts";
 export * from "./schema/index.ts";
 export { PROTOCOLS } from "./protocols/index.ts";
+// Each protocol module on its own, for service definitions to name the one they speak: a
+// bundle then carries that protocol only (PROTOCOLS would bring all six).
+export { ec2Protocol } from "./protocols/ec2.ts";
+export { jsonProtocol } from "./protocols/json.ts";
+export { queryProtocol } from "./protocols/query.ts";
+export { restJsonProtocol } from "./protocols/rest-json.ts";
+export { restXmlProtocol } from "./protocols/rest-xml.ts";
+export { rpcV2CborProtocol } from "./protocols/rpc-v2-cbor.ts";
 export type { Endpoint, ParsedError, ParseCall, Protocol, RawResponse, SerializeCall } from "./protocols/protocol.ts";
 export { ServiceError, type ResponseMetadata, type ServiceErrorClass, type ServiceErrorInit } from "./errors/service-error.ts";
 export * from "./http/index.ts";
+export * from "./checksums/index.ts";
 export * from "./client/index.ts";
 export * from "./validate/index.ts";
 export * from "./paginate/index.ts";
 export * from "./wait/index.ts";
+export * from "./eventstream/index.ts";

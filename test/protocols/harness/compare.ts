@@ -111,7 +111,9 @@ const utf8 = new TextDecoder("utf-8", { fatal: false });
 
 function bodyBytes(body: HttpRequest["body"]): Uint8Array {
   if (body === undefined) return new Uint8Array(0);
-  return typeof body === "string" ? new TextEncoder().encode(body) : body;
+  if (typeof body === "string") return new TextEncoder().encode(body);
+  if (body instanceof Uint8Array) return body;
+  throw new Error(`a serialized body should be in memory, got ${body.description}`);
 }
 
 function compareBody(check: RequestCheck): string[] {

@@ -4,6 +4,7 @@
  * shared files, exactly as a boto3 client does, and reads them on its first call (never in
  * the constructor). Fields given here win over the environment and the files.
  */
+import type { ChecksumWhen } from "../checksums/settings.ts";
 import type { RetryMode } from "../config/retry.ts";
 import type { CredentialIdentity } from "../credentials/credentials.ts";
 import type { CredentialProvider, Env } from "../credentials/provider.ts";
@@ -72,4 +73,12 @@ export interface ClientConfig {
   readonly disableRequestCompression?: boolean | undefined;
   /** Smallest body to gzip (otherwise AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES, the profile, 10 KiB). */
   readonly minCompressionSizeBytes?: number | undefined;
+  /**
+   * When uploads get a flexible checksum (CRC32 unless the call chooses another):
+   * "when_supported" (default) or "when_required" (otherwise AWS_REQUEST_CHECKSUM_CALCULATION,
+   * the profile). "when_required" suits S3-compatible stores without aws-chunked support.
+   */
+  readonly requestChecksumCalculation?: ChecksumWhen | Uppercase<ChecksumWhen> | undefined;
+  /** When downloads are checked against the checksum they carry (otherwise AWS_RESPONSE_CHECKSUM_VALIDATION, the profile). */
+  readonly responseChecksumValidation?: ChecksumWhen | Uppercase<ChecksumWhen> | undefined;
 }

@@ -6,12 +6,14 @@
  *   pipeline.ts         the whole life of a call, phase by phase, in one file
  *   call-scope.ts       a call's signal and deadline (CallOptions)
  *   runtime.ts          a client's settings, resolved on its first call
+ *   transport.ts        the default transport: undici on Node.js, fetch elsewhere
  *   clock.ts            the clock offset learned from responses
  *   definition.ts       what a service package hands the core
  *   hooks.ts            the named hooks, and the order they run in
  *   steps/              the functions the pipeline's phases call
  */
 export { ServiceClient } from "./service-client.ts";
+export { createDefaultHttpHandler, defaultTransport, type TransportName } from "./transport.ts";
 export type { ClientConfig, HttpOptions, Logger } from "./config.ts";
 export type { CallOptions } from "./call-scope.ts";
 export type { BuiltRequest, Output, PreparedRequest } from "./pipeline.ts";

@@ -13,7 +13,9 @@
  *         3. serialize    the protocol writes the request, relative to a host not known yet
  *         4. endpoint     the rule set picks URL and signing name/region; applied to the request
  *         5. compress     gzip the body when the operation accepts it
- *         6. checksum     Content-MD5 when the operation requires a checksum
+ *         6. checksum     flexible checksums (header, or an aws-chunked trailer for a
+ *                         stream), then Content-MD5 for the legacy trait; a streaming
+ *                         body is read into memory here for services that sign its hash
  *      per attempt:
  *      7. send token      adaptive retry mode may hold an attempt back
  *      tryAttempt                                       once per attempt
@@ -26,7 +28,8 @@
  *        13. read body      buffered; a streamed output payload is left live for the caller
  *        14. clock          learn the server's time from `Date` (clock-skew correction)
  *        15. afterResponse  hooks
- *        16. parse          the output (+ afterParse hooks), or the ServiceError
+ *        16. parse          the output (+ afterParse hooks), or the ServiceError; an
+ *                           event-stream member becomes an async iterable of events
  *     17. retry decision  the strategy: throttling/transient/connection after a backoff;
  *                         clock skew and an expired token resent at once (the latter after
  *                         the credentials are invalidated and resolved again)
@@ -34,7 +37,9 @@
  *
  * A retried request is the same request: phases 3–6 run once, so the body bytes and any
  * idempotency token are identical on every attempt; only what 8–11 add differs (the
- * attempt number, the date and the signature).
+ * attempt number, the date and the signature). A body that is a one-shot stream
+ * (http/request-body.ts) can only keep that promise until its first byte was read: a
+ * failure after that is not retried, and the error says so.
  *
  * Failures that end the call at once, without a retry decision: a ValidationError, an
  * endpoint or credential or signing error, the caller's abort (AbortError) and the call's
@@ -48,6 +53,7 @@ import type { CallMetadata } from "../errors/index.ts";
 import type { ResponseMetadata, ServiceError } from "../errors/service-error.ts";
 import type { HttpResponse } from "../http/http-handler.ts";
 import { cloneRequest, type HttpRequest } from "../http/http-request.ts";
+import { RequestBody } from "../http/request-body.ts";
 import { createResponseBody, type ResponseBody } from "../http/response-body.ts";
 import type { RawResponse } from "../protocols/protocol.ts";
 import { isClockSkewErrorCode, type AttemptOutcome } from "../retry/classify.ts";
@@ -60,7 +66,9 @@ import { CallScope, type CallOptions } from "./call-scope.ts";
 import { runAfterParse, runAfterResponse, runBeforeSign, type HookContext } from "./hooks.ts";
 import type { ClientRuntime } from "./runtime.ts";
 import { compressRequest } from "./steps/compress-request.ts";
+import { applyChecksums, checkedChunks, checkResponseBytes, expectedResponseChecksum, type ExpectedChecksum } from "./steps/checksum.ts";
 import { applyContentMd5 } from "./steps/content-md5.ts";
+import { attachEventStream } from "./steps/event-stream.ts";
 import { applyEndpoint, endpointParameters, RELATIVE_ENDPOINT, resolveCallEndpoint, type CallEndpoint } from "./steps/endpoint.ts";
 import {
   isSuccess,
@@ -115,7 +123,7 @@ export async function invokeOperation<O extends object>(
     const runtime = await abortable(source(), call);
 
     // 3–6. Serialize, endpoint, compress, checksum: once per call.
-    const prepared = prepareRequest(runtime, operation, values);
+    const prepared = await prepareRequest(runtime, operation, values);
     const retry = runtime.retry.newCall();
 
     for (let attempt = 1; ; attempt++) {
@@ -134,8 +142,11 @@ export async function invokeOperation<O extends object>(
 
       // 17. Retry decision.
       const decision = retry.decide(result.outcome, attempt);
-      logAttemptFailure(runtime, operation, attempt, result.error, decision);
+      // A one-shot stream whose first byte went out cannot be sent again.
+      const resendable = !decision.retry || canResend(prepared.request);
+      logAttemptFailure(runtime, operation, attempt, result.error, resendable ? decision : { retry: false, kind: decision.kind, reason: "one-shot-body" });
       if (!decision.retry) throw result.error;
+      if (!resendable) throw notResent(result.error, prepared.request);
       if (decision.kind === "expired-token") runtime.credentials.invalidate();
       await call.sleep(decision.delayMs);
       metadata.totalRetryDelay += decision.delayMs;
@@ -159,7 +170,7 @@ export async function buildRequest(
   try {
     const values = validate(operation, input);
     const runtime = await abortable(source(), call);
-    const prepared = prepareRequest(runtime, operation, values);
+    const prepared = await prepareRequest(runtime, operation, values);
     const { request, signingDate } = await buildAttempt(runtime, prepared, runtime.retry.newCall(), 1, call);
     return { request, prepared, signingDate };
   } catch (error) {
@@ -170,7 +181,7 @@ export async function buildRequest(
 }
 
 /** Phases 3–6, on input that passed validation. */
-export function prepareRequest(runtime: ClientRuntime, operation: OperationSchema, values: Readonly<Record<string, unknown>>): PreparedRequest {
+export async function prepareRequest(runtime: ClientRuntime, operation: OperationSchema, values: Readonly<Record<string, unknown>>): Promise<PreparedRequest> {
   const context: HookContext = { operation, input: values, attempt: 0 };
 
   // 3. Serialize: the protocol writes method, path, query, headers and body (no host yet).
@@ -190,7 +201,10 @@ export function prepareRequest(runtime: ClientRuntime, operation: OperationSchem
   // 5. Compress: gzip the body when the operation's requestCompression trait allows it.
   request = compressRequest(request, operation, runtime.compression);
 
-  // 6. Checksum: Content-MD5 for operations that require a body checksum.
+  // 6. Checksum: flexible checksums (header, or aws-chunked trailer for a one-shot stream),
+  //    then Content-MD5 for the legacy trait. Async: a Blob is read for its checksum, and a
+  //    stream is read into memory for a service that signs the payload hash.
+  request = await applyChecksums(request, operation, endpoint.signing, runtime.checksums);
   request = applyContentMd5(request, operation);
 
   return { operation, input: values, request, endpoint };
@@ -245,12 +259,25 @@ async function tryAttempt(
       raw = { ...raw, body: await response.body.bytes() };
     }
 
-    // 16. Parse: the output, or the service's error.
+    // 16. Parse: the output, or the service's error. A checksum the call asked for is
+    //     checked first (buffered body) or while the caller reads (streamed body).
     if (isSuccess(raw.statusCode)) {
+      const expected = expectedResponseChecksum(operation, prepared.request, raw.headers);
+      if (expected !== undefined && !streamed) checkResponseBytes(raw.body, expected);
       const output = parseOutput(runtime.protocol, runtime.definition.schema, operation, raw);
       runAfterParse(runtime.hooks, output, context);
       output["$metadata"] = responseMetadata(runtime, raw, metadata);
-      if (streamed && streamMember !== undefined) attachStream(output, streamMember, response.body, call);
+      if (streamed && streamMember !== undefined) {
+        attachStream(output, streamMember, response.body, call, expected);
+        // An event stream: the live body becomes the async iterable of its events.
+        attachEventStream(output, streamMember, {
+          definition: runtime.definition,
+          protocol: runtime.protocol,
+          operation,
+          response: raw,
+          metadata: output["$metadata"] as ResponseMetadata,
+        });
+      }
       return { ok: true, output, streamed };
     }
     const parsed = parseFailure(runtime.protocol, runtime.definition.schema, operation, raw);
@@ -308,6 +335,22 @@ function validate(operation: OperationSchema, input: object | undefined | null):
     : Object.keys(given).map((key) => ({ path: `input.${key}`, message: `${operation.name} takes no input` }));
   if (problems.length > 0) throw new ValidationError(operation.name, problems);
   return given as Readonly<Record<string, unknown>>;
+}
+
+/** 17: whether the prepared request's body can go out again (see request-body.ts). */
+function canResend(request: HttpRequest): boolean {
+  return !(request.body instanceof RequestBody) || request.body.canSend;
+}
+
+/** 17: a retryable failure that is not retried because its one-shot body was already read: the error says so. */
+function notResent(error: unknown, request: HttpRequest): unknown {
+  const description = request.body instanceof RequestBody ? request.body.description : "a stream";
+  if (error instanceof Error) {
+    error.message +=
+      ` (not retried: the request body, ${description}, is a stream that was already read and cannot be sent again;` +
+      " pass bytes, a string, a Blob or RequestBody.replayable(() => stream) to make the call retryable)";
+  }
+  return error;
 }
 
 /** 7: loops while the adaptive rate limiter says "wait". */
@@ -382,9 +425,9 @@ function withCallMetadata(error: unknown, metadata: CallMetadata): unknown {
  * 16: hands the live body to the caller as the payload member. The caller's signal stays
  * linked to it until it is read or cancelled; the output is `await using`-disposable.
  */
-function attachStream(output: Record<string, unknown>, member: string, body: ResponseBody, call: CallScope): void {
+function attachStream(output: Record<string, unknown>, member: string, body: ResponseBody, call: CallScope, checksum?: ExpectedChecksum): void {
   const live = createResponseBody(
-    { chunks: body, release: (reason) => body.cancel(reason) },
+    { chunks: checksum ? checkedChunks(body, checksum) : body, release: (reason) => body.cancel(reason) },
     () => call.release(),
   );
   output[member] = live;

@@ -4,9 +4,10 @@
  * session) and then shared by every call:
  *
  *   ClientConfig + ServiceDefinition ──resolveRuntime──▶ ClientRuntime
- *     protocol      PROTOCOLS[schema.protocol]
+ *     protocol      the definition's own protocol module (never a lookup by name)
  *     endpoint      region, configured URL, FIPS/dual-stack, client rule-set params, partitions
  *     compression   disableRequestCompression, minCompressionSizeBytes
+ *     checksums     requestChecksumCalculation, responseChecksumValidation
  *     credentials   a cached provider: the client's own, else the session's
  *     retry         the strategy: its quota and rate limiter are shared by the client's calls
  *     http          the transport (one pool per client)
@@ -16,13 +17,13 @@
  * The transport and the clock are made by the client itself (service-client.ts), so that
  * `destroy()` can close the pool even when no call ever resolved a runtime.
  */
+import { resolveChecksumSettings, type ChecksumSettings } from "../checksums/settings.ts";
 import { resolveCompressionSettings, type CompressionSettings } from "../config/compression.ts";
 import { cacheCredentials, type CachedCredentialProvider } from "../credentials/cache.ts";
 import type { CredentialIdentity } from "../credentials/credentials.ts";
 import type { CredentialProvider } from "../credentials/provider.ts";
 import { fromStatic } from "../credentials/providers/static.ts";
 import type { HttpHandler } from "../http/http-handler.ts";
-import { PROTOCOLS } from "../protocols/index.ts";
 import type { Protocol } from "../protocols/protocol.ts";
 import { createRetryStrategy, type RetryStrategy } from "../retry/strategy.ts";
 import { Session } from "../session/session.ts";
@@ -39,6 +40,7 @@ export interface ClientRuntime {
   readonly protocol: Protocol;
   readonly endpoint: EndpointSettings;
   readonly compression: CompressionSettings;
+  readonly checksums: ChecksumSettings;
   readonly credentials: CachedCredentialProvider;
   readonly retry: RetryStrategy;
   readonly http: HttpHandler;
@@ -64,7 +66,7 @@ export async function resolveRuntime(definition: ServiceDefinition, config: Clie
   const { values: profile } = await session.profile();
   return {
     definition,
-    protocol: PROTOCOLS[schema.protocol],
+    protocol: definition.protocol,
     endpoint: {
       service: schema,
       ruleSet: definition.endpointRuleSet,
@@ -83,6 +85,12 @@ export async function resolveRuntime(definition: ServiceDefinition, config: Clie
       profile,
       disableRequestCompression: config.disableRequestCompression,
       minCompressionSizeBytes: config.minCompressionSizeBytes,
+    }),
+    checksums: resolveChecksumSettings({
+      env,
+      profile,
+      requestChecksumCalculation: config.requestChecksumCalculation,
+      responseChecksumValidation: config.responseChecksumValidation,
     }),
     credentials: config.credentials ? ownCredentials(config.credentials) : session.credentialProvider(),
     retry:

@@ -13,13 +13,13 @@
  * and then shared by every call of the client. `send` runs the pipeline (pipeline.ts);
  * `buildRequest` runs it up to the signed request without sending it.
  *
+ * The transport is undici on Node.js and the platform's fetch elsewhere (transport.ts).
  * The pool lives until `destroy()` (or `await using client = new SQS()`), which closes its
  * sockets; a transport passed in as `http.handler` belongs to whoever made it and is left
  * open.
  */
 import { StratusError } from "../errors/index.ts";
 import type { HttpHandler } from "../http/http-handler.ts";
-import { createNodeHttpHandler } from "../http/node-handler.ts";
 import type { OperationSchema } from "../schema/types.ts";
 import type { CallOptions } from "./call-scope.ts";
 import { ClockOffset } from "./clock.ts";
@@ -27,6 +27,7 @@ import type { ClientConfig } from "./config.ts";
 import type { ServiceDefinition } from "./definition.ts";
 import { buildRequest, invokeOperation, type BuiltRequest, type Output } from "./pipeline.ts";
 import { resolveRuntime, type ClientRuntime } from "./runtime.ts";
+import { createDefaultHttpHandler } from "./transport.ts";
 
 export class ServiceClient implements AsyncDisposable {
   readonly #definition: ServiceDefinition;
@@ -77,7 +78,7 @@ export class ServiceClient implements AsyncDisposable {
 
   #transport(): HttpHandler {
     const options = this.#config.http ?? {};
-    this.#http ??= options.handler ?? createNodeHttpHandler(options);
+    this.#http ??= options.handler ?? createDefaultHttpHandler(options);
     return this.#http;
   }
 }

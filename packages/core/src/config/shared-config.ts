@@ -20,11 +20,9 @@
  * Everything returned is frozen, and each section remembers the file and line of every
  * setting (see origin.ts) so that later validation errors can point at them.
  */
-import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import type { Env } from "../credentials/provider.ts";
 import { ConfigError } from "../errors/index.ts";
+import { nodeBuiltin } from "../platform/index.ts";
 import { recordOrigin, type SettingLocation } from "./origin.ts";
 import { parseIni, type IniSection, type IniSetting } from "./parse-ini.ts";
 import { classifyConfigSection } from "./section-names.ts";
@@ -54,7 +52,8 @@ export function resolveHomeDir(env: Env): string {
   if (env["HOME"]) return env["HOME"];
   if (env["USERPROFILE"]) return env["USERPROFILE"];
   if (env["HOMEPATH"]) return `${env["HOMEDRIVE"] ?? ""}${env["HOMEPATH"]}`;
-  return homedir();
+  // A runtime without node:os (a Worker without nodejs_compat) has no home and no files.
+  return nodeBuiltin("node:os")?.homedir() ?? "";
 }
 
 /** The two paths loadSharedConfig reads, without reading them. */
@@ -65,7 +64,7 @@ export function sharedConfigPaths(options: { env: Env; homeDir?: string | undefi
   const { env } = options;
   const home = (): string => options.homeDir ?? resolveHomeDir(env);
   const pick = (variable: string, fallback: string): string => {
-    const path = env[variable] || join(home(), ".aws", fallback);
+    const path = env[variable] || joinPath(home(), ".aws", fallback);
     return /^~(?=$|[/\\])/.test(path) ? home() + path.slice(1) : path;
   };
   return { configFile: pick("AWS_CONFIG_FILE", "config"), credentialsFile: pick("AWS_SHARED_CREDENTIALS_FILE", "credentials") };
@@ -102,10 +101,19 @@ export async function loadSharedConfig(options: { env: Env; homeDir?: string | u
   });
 }
 
+/** node:path's join where there is one (Windows separators), "/" elsewhere. */
+function joinPath(...parts: string[]): string {
+  return nodeBuiltin("node:path")?.join(...parts) ?? parts.join("/");
+}
+
 async function readIfPresent(path: string): Promise<string> {
+  // Imported on use: a runtime without a file system (a Worker without nodejs_compat)
+  // reads no shared files, as if neither existed.
+  const fs = await import("node:fs/promises").catch(() => undefined);
+  if (!fs) return "";
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await fs.readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return "";

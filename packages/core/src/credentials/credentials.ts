@@ -3,7 +3,10 @@
  * never show in `util.inspect`, `console.log`, `JSON.stringify` or an error's message:
  * only code that asks for them by name gets them (the signer does).
  */
-import { inspect } from "node:util";
+import type { InspectOptions, inspect } from "node:util";
+
+/** `util.inspect.custom`, without importing node:util (a Worker may have none). */
+const INSPECT_CUSTOM = Symbol.for("nodejs.util.inspect.custom");
 
 export interface CredentialIdentity {
   readonly accessKeyId: string;
@@ -60,7 +63,7 @@ export class Credentials implements CredentialIdentity {
     return `Credentials(${this.accessKeyId} from ${this.source})`;
   }
 
-  [inspect.custom](): string {
-    return `Credentials ${inspect(this.toJSON())}`;
+  [INSPECT_CUSTOM](_depth: number, options: InspectOptions, inspectFn: typeof inspect): string {
+    return `Credentials ${inspectFn(this.toJSON(), options)}`;
   }
 }

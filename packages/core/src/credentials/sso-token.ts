@@ -26,12 +26,9 @@
  * the session, and quote OIDC's answer only through response-snippet.ts with the secrets
  * blotted out. JSON parse errors are not attached as causes because V8 quotes the text.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
-import { inspect } from "node:util";
-import { join } from "node:path";
 import { CredentialsError, HttpRequestError } from "../errors/index.ts";
 import { simpleRequest } from "../http/simple-request.ts";
+import { nodeBuiltin } from "../platform/index.ts";
 import { describeFailedResponse, requestProblem } from "./response-snippet.ts";
 
 /** botocore's advisory window: refresh a token that has less than this left. */
@@ -51,7 +48,7 @@ export class SsoAccessToken {
   toJSON(): Record<string, string> {
     return { token: "<redacted>", expiresAt: this.expiresAt.toISOString() };
   }
-  [inspect.custom](): string {
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
     return `SsoAccessToken { expiresAt: ${this.expiresAt.toISOString()} }`;
   }
 }
@@ -73,8 +70,13 @@ export interface SsoTokenOptions {
 
 /** `<home>/.aws/sso/cache/<sha1-hex of key>.json` */
 export function ssoTokenCachePath(homeDir: string, key: string): string {
-  const hash = createHash("sha1").update(key, "utf8").digest("hex");
-  return join(homeDir, ".aws", "sso", "cache", `${hash}.json`);
+  // Built-ins asked for here, not imported at the top: a Worker has no file cache to read,
+  // and must still load this module.
+  const crypto = nodeBuiltin("node:crypto");
+  const path = nodeBuiltin("node:path");
+  if (!crypto || !path) throw new CredentialsError("sso", "the SSO token cache needs node:crypto and node:path, which this runtime does not have");
+  const hash = crypto.createHash("sha1").update(key, "utf8").digest("hex");
+  return path.join(homeDir, ".aws", "sso", "cache", `${hash}.json`);
 }
 
 export async function loadSsoToken(options: SsoTokenOptions): Promise<SsoAccessToken> {
@@ -85,6 +87,7 @@ export async function loadSsoToken(options: SsoTokenOptions): Promise<SsoAccessT
 
   let text: string;
   try {
+    const { readFile } = await import("node:fs/promises");
     text = await readFile(file, "utf8");
   } catch (error) {
     const code = (error as { code?: string }).code;
@@ -203,6 +206,7 @@ async function refresh(
 }
 
 async function writeAtomically(file: string, contents: string): Promise<void> {
+  const [{ randomBytes }, { rename, rm, writeFile }] = await Promise.all([import("node:crypto"), import("node:fs/promises")]);
   const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     await writeFile(temp, contents, { mode: 0o600, flag: "wx" });

@@ -11,12 +11,14 @@
  *   built-ins.ts       which parameter each configured built-in (AWS::Region…) feeds
  *   endpoint-error.ts  EndpointError, with a reason: error rule, no match, bad parameter,
  *                      malformed rule set
+ *   compact.ts         the compact JSON form generated packages ship their rule set in
  */
 export { resolveEndpoint } from "./resolve.ts";
 export type { EndpointResolveOptions } from "./resolve.ts";
 export { EndpointError } from "./endpoint-error.ts";
 export type { EndpointErrorReason } from "./endpoint-error.ts";
 export { BUILT_INS, builtInParameters } from "./built-ins.ts";
+export { compactRuleSet, expandRuleSet } from "./compact.ts";
 export type { BuiltInName } from "./built-ins.ts";
 // Names chosen to stay unambiguous when the core's root re-exports this file. The rule set
 // document's own node types (Rule, Condition, Expression…) and the remaining library

@@ -8,8 +8,14 @@
  * (an S3 key may contain "%2F" that must stay "%2F"). `query` holds decoded pairs, because
  * SigV4 must re-encode them its own way and sort them; keeping them decoded means there is
  * exactly one encoding step, shared by the signer and `requestUrl`.
+ *
+ * The body is a string or bytes when it is in memory (every serialized document, and blobs
+ * passed as bytes), or a `RequestBody` (request-body.ts) when it streams: a Blob, a web or
+ * Node stream, an async iterable. Only the transport reads a RequestBody; the steps before
+ * it look at its `length` and `replayable` flags, and wrap it (aws-chunked) at most.
  */
 import { uriEscape } from "../signing/uri-encode.ts";
+import type { RequestBody } from "./request-body.ts";
 
 export interface HttpRequest {
   method: string;
@@ -22,12 +28,17 @@ export interface HttpRequest {
   query: Array<[string, string]>;
   /** Lower-case header names. */
   headers: Record<string, string>;
-  body?: string | Uint8Array | undefined;
+  /** In memory (string: UTF-8), or a stream the transport reads (see request-body.ts). */
+  body?: string | Uint8Array | RequestBody | undefined;
 }
 
 const DEFAULT_PORTS: Readonly<Record<HttpRequest["protocol"], number>> = { "https:": 443, "http:": 80 };
 
-/** A copy that shares nothing mutable with the original (the body is never mutated, so it is shared). */
+/**
+ * A copy that shares nothing mutable with the original except the body, which is never
+ * mutated; a RequestBody is shared on purpose, since whether a one-shot stream was already
+ * read is a fact about the call, not about one copy of its request.
+ */
 export function cloneRequest(request: HttpRequest): HttpRequest {
   return {
     ...request,

@@ -1,10 +1,21 @@
 /**
- * HTTP: the request as plain data (http-request.ts), the transport contract
+ * HTTP: the request as plain data (http-request.ts) with its streaming body when it has
+ * one (request-body.ts: length, replay rule), the transport contract
  * (http-handler.ts), response bodies read once as a stream or in full (response-body.ts),
- * and the default Node transport on undici (node-handler.ts). simple-request.ts is the
+ * the Node transport on undici (node-handler.ts) and the fetch transport for every other
+ * runtime (fetch-handler.ts; client/transport.ts picks one). simple-request.ts is the
  * small one-shot helper credential providers use before a client exists.
  */
 export { cloneRequest, requestUrl, type HttpRequest } from "./http-request.ts";
+export {
+  isStreamingBodyInput,
+  RequestBody,
+  RequestBodyError,
+  toRequestBody,
+  type ChunkSource,
+  type RequestBodyInput,
+  type RequestBodyOptions,
+} from "./request-body.ts";
 export type { HandleOptions, HttpHandler, HttpResponse } from "./http-handler.ts";
 export { bodyFromBytes, createResponseBody, type BodySource, type ResponseBody } from "./response-body.ts";
 export {
@@ -15,3 +26,4 @@ export {
   DEFAULT_REQUEST_TIMEOUT_MS,
   type NodeHttpOptions,
 } from "./node-handler.ts";
+export { createFetchHttpHandler, type FetchHttpOptions } from "./fetch-handler.ts";

@@ -22,10 +22,18 @@
  *                a connection error); a TLS certificate error, or undici rejecting the
  *                request itself (a bad header), is a plain StratusError, not retried.
  *
- * Expect: 100-continue is not sent. undici's HTTP/1.1 client refuses an `expect` header
- * ("expect header not supported"; its `expectContinue` option is HTTP/2 only), so a large
- * S3 PutObject body is sent straight away; if S3 rejects it, the connection is closed
- * instead of the body being skipped. An `expect` header set by a hook is dropped here.
+ * Expect: 100-continue goes elsewhere. undici's HTTP/1.1 client refuses an `expect` header
+ * ("expect header not supported"; its `expectContinue` option is HTTP/2 only), so a request
+ * carrying `expect: 100-continue` and a body (S3's large uploads) is handed to
+ * expect-continue.ts, which sends it on node:http with its own pool and the same limits and
+ * returns the same kind of response. Any other `expect` header is dropped here.
+ *
+ * Request bodies: strings and bytes go as they are; a `RequestBody` (a Blob, a stream) is
+ * handed to undici as an async iterable and written with back-pressure as the socket
+ * drains, never buffered. Its length, when known, is the Content-Length (set here if the
+ * serializer did not); otherwise undici sends `Transfer-Encoding: chunked`. A body whose
+ * bytes do not add up to its Content-Length fails with a `RequestBodyError`, and so does a
+ * source that throws: neither is retried.
  *
  * Response bodies: the handler returns as soon as headers arrive. `ResponseBody.cancel()`
  * (or breaking out of a `for await`) keeps the socket for reuse when the rest of the body
@@ -36,6 +44,8 @@ import type { Agent } from "undici";
 import { AbortError, NetworkError, StratusError, TimeoutError } from "../errors/index.ts";
 import type { HandleOptions, HttpHandler, HttpResponse } from "./http-handler.ts";
 import { encodeQuery, type HttpRequest } from "./http-request.ts";
+import { RequestBody, RequestBodyError } from "./request-body.ts";
+import type { ExpectContinueTransport } from "./expect-continue.ts";
 import { createResponseBody } from "./response-body.ts";
 
 export interface NodeHttpOptions {
@@ -72,6 +82,8 @@ class NodeHttpHandler implements HttpHandler {
   readonly #limits: TransportLimits;
   readonly #maxConnections: number;
   #agent: Promise<Agent> | undefined;
+  /** expect-continue.ts and its node:http pool, loaded for the first such request. */
+  #expectContinue: Promise<ExpectContinueTransport> | undefined;
   #destroyed = false;
 
   constructor(options: NodeHttpOptions) {
@@ -87,10 +99,22 @@ class NodeHttpHandler implements HttpHandler {
     const signal = options.signal;
     if (signal?.aborted) throw abortReason(signal);
     if (this.#destroyed) throw new StratusError("the client was destroyed; create a new one to send more requests");
+    // undici cannot send Expect on HTTP/1.1: node:http does (see the header).
+    if (request.body !== undefined && request.headers["expect"]?.toLowerCase() === "100-continue") {
+      const transport = await (this.#expectContinue ??= this.#createExpectContinue());
+      return transport.expectContinue(request, options);
+    }
     const agent = await (this.#agent ??= this.#createAgent());
     const query = encodeQuery(request.query);
     const headers = { ...request.headers };
     delete headers["expect"];
+    let body: string | Uint8Array | AsyncIterable<Uint8Array> | null = null;
+    if (request.body instanceof RequestBody) {
+      if (request.body.length !== undefined) headers["content-length"] ??= String(request.body.length);
+      body = request.body.chunks();
+    } else if (request.body !== undefined) {
+      body = request.body;
+    }
     let response: Awaited<ReturnType<Agent["request"]>>;
     try {
       response = await agent.request({
@@ -98,13 +122,14 @@ class NodeHttpHandler implements HttpHandler {
         path: `${request.path.startsWith("/") ? request.path : `/${request.path}`}${query ? `?${query}` : ""}`,
         method: request.method as "GET",
         headers,
-        body: request.body ?? null,
+        // undici streams any async iterable (its types list only Readable among streams).
+        body: body as string | Uint8Array | null,
         signal,
       });
     } catch (error) {
       throw toTransportError(error, signal, this.#limits);
     }
-    const body = response.body;
+    const responseBody = response.body;
     const responseHeaders: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers)) {
       if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
@@ -118,7 +143,7 @@ class NodeHttpHandler implements HttpHandler {
           try {
             // destroyOnReturn false: a reader that stops early leaves the choice between
             // draining and closing to release().
-            for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) yield chunk;
+            for await (const chunk of responseBody.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) yield chunk;
           } catch (error) {
             throw mapError(error);
           }
@@ -127,10 +152,10 @@ class NodeHttpHandler implements HttpHandler {
           // Never awaited: cancelling must not wait on a slow server. A short rest (known
           // length within the limit) is read in the background so the socket is reused;
           // anything else closes the socket now.
-          body.on("error", () => undefined);
+          responseBody.on("error", () => undefined);
           const length = Number(responseHeaders["content-length"]);
-          if (Number.isFinite(length) && length <= DRAIN_LIMIT_BYTES) void body.dump({ limit: DRAIN_LIMIT_BYTES }).catch(() => undefined);
-          else body.destroy();
+          if (Number.isFinite(length) && length <= DRAIN_LIMIT_BYTES) void responseBody.dump({ limit: DRAIN_LIMIT_BYTES }).catch(() => undefined);
+          else responseBody.destroy();
         },
       }),
     };
@@ -139,12 +164,20 @@ class NodeHttpHandler implements HttpHandler {
   async destroy(): Promise<void> {
     this.#destroyed = true;
     const agent = this.#agent;
+    const expectContinue = this.#expectContinue;
     this.#agent = undefined;
+    this.#expectContinue = undefined;
+    if (expectContinue) await (await expectContinue).destroy();
     if (agent) await (await agent).destroy();
   }
 
+  async #createExpectContinue(): Promise<ExpectContinueTransport> {
+    const { createExpectContinueTransport } = await import("./expect-continue.ts");
+    return createExpectContinueTransport({ maxConnections: this.#maxConnections, ...this.#limits });
+  }
+
   async #createAgent(): Promise<Agent> {
-    const { Agent } = await import("undici");
+    const { Agent } = await import("#undici");
     return new Agent({
       connections: this.#maxConnections,
       connect: { timeout: this.#limits.connectTimeout },
@@ -174,6 +207,8 @@ export function toTransportError(error: unknown, signal: AbortSignal | undefined
       return new TimeoutError("request", limits.requestTimeout, { cause: error });
     case "UND_ERR_BODY_TIMEOUT":
       return new TimeoutError("idle", limits.idleTimeout, { cause: error });
+    case "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH":
+      return new RequestBodyError("the request body's size differs from the Content-Length it was sent with (a declared length, or a file that changed)", { cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
   if ((text !== undefined && CONNECTION_CODES.has(text)) || text?.startsWith("HPE_")) {

@@ -2,15 +2,19 @@
  * The smallest HTTP exchange the core needs before the full call pipeline exists: one
  * request, the whole (small) body read as text, a hard deadline. Credential providers
  * (IMDS, container endpoint, STS, SSO) use it. undici is imported on first use, so loading
- * the core opens no socket machinery.
+ * the core opens no socket machinery; on a runtime other than Node.js (platform.ts) the
+ * platform's fetch does the same exchange.
  */
 import { HttpRequestError } from "../errors/index.ts";
+import { isNodeJs } from "../platform/index.ts";
+import { RequestBody } from "./request-body.ts";
 
 export interface SimpleRequest {
   readonly method: "GET" | "PUT" | "POST";
   readonly url: string | URL;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string | Uint8Array;
+  /** A RequestBody is streamed as it is (these exchanges never retry, so a one-shot stream is fine). */
+  readonly body?: string | Uint8Array | RequestBody | undefined;
   /** Deadline for the whole exchange (connect, headers and body), in milliseconds. */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal | undefined;
@@ -32,12 +36,14 @@ export async function simpleRequest(req: SimpleRequest): Promise<SimpleResponse>
   if (req.signal) signals.push(req.signal);
   if (req.timeoutMs !== undefined) signals.push(AbortSignal.timeout(req.timeoutMs));
   const signal = signals.length ? AbortSignal.any(signals) : undefined;
-  const { request } = await import("undici");
+  if (!isNodeJs()) return viaFetch(url, req, signal);
+  const { request } = await import("#undici");
   try {
     const res = await request(url, {
       method: req.method,
       headers: req.headers ? { ...req.headers } : {},
-      body: req.body,
+      // undici streams any async iterable (its types list only Readable among streams).
+      body: (req.body instanceof RequestBody ? req.body.chunks() : req.body) as string | Uint8Array | undefined,
       signal,
     });
     const chunks: Buffer[] = [];
@@ -62,6 +68,54 @@ export async function simpleRequest(req: SimpleRequest): Promise<SimpleResponse>
     }
     if (req.signal?.aborted) throw req.signal.reason ?? error;
     const code = (error as { code?: string }).code;
+    throw new HttpRequestError(url, `request failed${code ? ` (${code})` : ""}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** The same exchange over the platform's fetch (Workers, Deno, Bun): same limits, same errors. */
+async function viaFetch(url: string, req: SimpleRequest, signal: AbortSignal | undefined): Promise<SimpleResponse> {
+  try {
+    const body = req.body instanceof RequestBody ? await req.body.bytes() : req.body;
+    const res = await fetch(url, {
+      method: req.method,
+      headers: req.headers ? { ...req.headers } : {},
+      ...(body !== undefined ? { body: body as NonNullable<RequestInit["body"]> } : {}),
+      redirect: "manual",
+      ...(signal ? { signal } : {}),
+    });
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    if (res.body) {
+      const reader = res.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > MAX_BODY_BYTES) {
+          await reader.cancel().catch(() => undefined);
+          throw new HttpRequestError(url, `response body exceeds ${MAX_BODY_BYTES} bytes`);
+        }
+        chunks.push(value);
+      }
+    }
+    const headers: Record<string, string> = {};
+    res.headers.forEach((value, name) => {
+      headers[name.toLowerCase()] = value;
+    });
+    const all = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      all.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return { statusCode: res.status, headers, body: new TextDecoder().decode(all) };
+  } catch (error) {
+    if (error instanceof HttpRequestError) throw error;
+    if (signal?.aborted && !req.signal?.aborted) {
+      throw new HttpRequestError(url, `no answer within ${req.timeoutMs} ms`, { cause: error });
+    }
+    if (req.signal?.aborted) throw req.signal.reason ?? error;
+    const code = ((error as { cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code) as string | undefined;
     throw new HttpRequestError(url, `request failed${code ? ` (${code})` : ""}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -5,7 +5,8 @@
  *
  * Body rules, on top of the bindings:
  * - An input with a payload member sends that member alone: a blob as raw bytes
- *   (application/octet-stream), a string as text (text/plain), a structure or document as
+ *   (application/octet-stream; a Blob or stream as a RequestBody, see rest/bindings.ts
+ *   `blobPayload`), a string as text (text/plain), a structure or document as
  *   JSON (application/json). An unset structure payload is still "{}", an unset union or
  *   blob payload sends nothing.
  * - Otherwise, if the input has any unbound member, the body is a JSON object of them
@@ -17,13 +18,14 @@
  * Request ids are in the headers only (`shared/request-ids.ts`).
  */
 import { StratusError } from "../errors/index.ts";
+import type { HttpRequest } from "../http/http-request.ts";
+import type { RequestBody } from "../http/request-body.ts";
 import { membersByLocation, resolveShape, payloadMember, type MemberView } from "../schema/normalize.ts";
 import type { StructureShape } from "../schema/types.ts";
-import { toBytes } from "./shared/blob.ts";
 import { errorBody, identifyJsonError } from "./json/errors.ts";
 import { parseJsonText, readJson, readStructure } from "./json/parse.ts";
 import { writeJson, writeStructure } from "./json/serialize.ts";
-import { parseRestBindings, serializeRestBindings } from "./rest/bindings.ts";
+import { blobPayload, bodyLength, parseRestBindings, serializeRestBindings } from "./rest/bindings.ts";
 import type { ParseCall, ParsedError, Protocol, RawResponse, SerializeCall } from "./protocol.ts";
 import { headerRequestIds } from "./shared/request-ids.ts";
 
@@ -31,12 +33,13 @@ const PROTOCOL = "restJson1";
 const utf8 = new TextDecoder("utf-8");
 
 interface Body {
-  readonly content: string | Uint8Array;
+  readonly content: string | Uint8Array | RequestBody;
   readonly type: string;
 }
 
 /** The request body, if there is one, and its default Content-Type. */
 function requestBody(
+  request: HttpRequest,
   input: Readonly<Record<string, unknown>>,
   structure: StructureShape | undefined,
   body: readonly MemberView[],
@@ -51,7 +54,7 @@ function requestBody(
   const set = value !== undefined && value !== null;
   switch (payload.shape.type) {
     case "blob":
-      return set ? { content: toBytes(value, where), type: "application/octet-stream" } : undefined;
+      return set ? { content: blobPayload(value, where, request), type: "application/octet-stream" } : undefined;
     case "string":
       if (set && typeof value !== "string") throw new StratusError(`${where}: expected a string`);
       return set ? { content: value, type: "text/plain" } : undefined;
@@ -120,10 +123,12 @@ function readOutput(structure: StructureShape, response: RawResponse, body: Reco
 export const restJsonProtocol: Protocol = {
   serializeRequest(call: SerializeCall) {
     const { request, input, structure, bodyMembers, payload } = serializeRestBindings(call);
-    const body = requestBody(input, structure, bodyMembers, payload);
+    const body = requestBody(request, input, structure, bodyMembers, payload);
     if (body) {
       request.headers["content-type"] ??= body.type;
-      request.headers["content-length"] = String(typeof body.content === "string" ? Buffer.byteLength(body.content) : body.content.byteLength);
+      const length = bodyLength(body.content);
+      if (length === undefined) delete request.headers["content-length"];
+      else request.headers["content-length"] = String(length);
       request.body = body.content;
     }
     return request;

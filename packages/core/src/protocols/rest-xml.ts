@@ -5,7 +5,8 @@
  * Request body, by what the input names as its payload:
  *
  *   structure / union payload   the member as the root element: <Name xmlns?="…">…</Name>
- *   blob payload                the bytes as they are (application/octet-stream)
+ *   blob payload                the bytes as they are (application/octet-stream); a Blob
+ *                               or stream as a RequestBody (rest/bindings.ts, blobPayload)
  *   string payload              the text as it is (text/plain)
  *   no payload                  the body members under a root named after the input
  *                               structure (its locationName, else its shape name), sent
@@ -28,11 +29,11 @@
  */
 import { StratusError } from "../errors/index.ts";
 import type { HttpRequest } from "../http/http-request.ts";
+import type { RequestBody } from "../http/request-body.ts";
 import { payloadMember, resolveShape, type MemberView } from "../schema/normalize.ts";
 import type { StructureShape } from "../schema/types.ts";
 import type { ParsedError, Protocol, RawResponse, RequestIds, SerializeCall } from "./protocol.ts";
-import { parseRestBindings, serializeRestBindings } from "./rest/bindings.ts";
-import { toBytes } from "./shared/blob.ts";
+import { blobPayload, bodyLength, parseRestBindings, serializeRestBindings } from "./rest/bindings.ts";
 import { readStructure } from "./xml/deserialize.ts";
 import { isBlank, parseXml } from "./xml/document.ts";
 import { parseXmlError } from "./xml/errors.ts";
@@ -104,7 +105,7 @@ function withPayload(request: HttpRequest, payload: MemberView, value: unknown):
       return withBody(request, writeXml(root), "application/xml");
     }
     case "blob":
-      return withBody(request, toBytes(value, `input.${payload.name}`), "application/octet-stream");
+      return withBody(request, blobPayload(value, `input.${payload.name}`, request), "application/octet-stream");
     case "string":
       if (typeof value !== "string") throw new StratusError(`input.${payload.name}: expected a string`);
       return withBody(request, value, "text/plain");
@@ -121,10 +122,12 @@ function payloadRootName(payload: MemberView, shape: StructureShape): string {
 }
 
 /** Sets the body and, unless a bound member already set one, its content type. */
-function withBody(request: HttpRequest, body: string | Uint8Array, contentType: string): HttpRequest {
+function withBody(request: HttpRequest, body: string | Uint8Array | RequestBody, contentType: string): HttpRequest {
   const headers = { ...request.headers };
   headers["content-type"] ??= contentType;
-  headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
+  const length = bodyLength(body);
+  if (length === undefined) delete headers["content-length"];
+  else headers["content-length"] = String(length);
   return { ...request, headers, body };
 }
 

@@ -11,7 +11,7 @@
  * The environment is a parameter (default `process.env`), which is how tests, and
  * applications that want isolation, keep a session away from the real `~/.aws`.
  */
-import { inspect } from "node:util";
+import type { InspectOptions, inspect } from "node:util";
 import {
   loadSharedConfig,
   requireRegion,
@@ -29,6 +29,9 @@ import { cacheCredentials, type CachedCredentialProvider } from "../credentials/
 import type { CredentialIdentity, Credentials } from "../credentials/credentials.ts";
 import { defaultCredentialProvider } from "../credentials/default-chain.ts";
 import type { CredentialProvider, Env, ResolveOptions } from "../credentials/provider.ts";
+
+/** `util.inspect.custom`, without importing node:util (a Worker may have none). */
+const INSPECT_CUSTOM = Symbol.for("nodejs.util.inspect.custom");
 
 export interface SessionOptions {
   /** Profile name; otherwise AWS_PROFILE, then "default". */
@@ -125,9 +128,9 @@ export class Session {
     });
   }
 
-  [inspect.custom](): string {
+  [INSPECT_CUSTOM](_depth: number, options: InspectOptions, inspectFn: typeof inspect): string {
     const shown = { profile: this.profileName, region: this.#options.region ?? "(resolved on use)" };
-    return `Session ${inspect(shown)}`;
+    return `Session ${inspectFn(shown, options)}`;
   }
 }
 

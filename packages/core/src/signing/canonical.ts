@@ -8,12 +8,12 @@
  *
  * Everything here is pure string work on an `HttpRequest`; hashing and keys live elsewhere.
  */
-import { createHash } from "node:crypto";
 import type { HttpRequest } from "../http/http-request.ts";
+import { hashes } from "./hash.ts";
 import { uriEscape, uriEscapePath } from "./uri-encode.ts";
 
 /** The payload hash SigV4 expects for a request without a body. */
-export const EMPTY_PAYLOAD_HASH = createHash("sha256").digest("hex");
+export const EMPTY_PAYLOAD_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /**
  * Headers that are never signed, because something between us and AWS may add, change or
@@ -150,7 +150,7 @@ export function canonicalHeaderValue(value: string): string {
 /** Hex SHA-256 of the body as sent: a string is hashed as its UTF-8 bytes. */
 export function hashPayload(body: string | Uint8Array | undefined): string {
   if (body === undefined || body.length === 0) return EMPTY_PAYLOAD_HASH;
-  return createHash("sha256").update(body).digest("hex");
+  return hashes.sha256Hex(body);
 }
 
 /** Code-unit order; every string compared here is ASCII, so that is byte order. */

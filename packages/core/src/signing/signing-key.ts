@@ -7,18 +7,23 @@
  * SHA-256 digest of the secret rather than the secret itself, so a heap dump of the map
  * shows no secret. Neither keys nor secrets are ever logged or put in a message.
  */
-import { createHash, createHmac } from "node:crypto";
+import { hashes } from "./hash.ts";
 
 const MAX_ENTRIES = 50;
-const cache = new Map<string, Buffer>();
+const cache = new Map<string, Uint8Array>();
 
-export function hmac(key: string | Uint8Array, data: string): Buffer {
-  return createHmac("sha256", key).update(data, "utf8").digest();
+export function hmac(key: string | Uint8Array, data: string): Uint8Array {
+  return hashes.hmacSha256(key, data);
+}
+
+/** The same HMAC as lower-case hex: the form a signature is written in. */
+export function hmacHex(key: string | Uint8Array, data: string): string {
+  return hashes.hmacSha256Hex(key, data);
 }
 
 /** The signing key for `date` (YYYYMMDD), from the cache when it is there. */
-export function signingKey(secretAccessKey: string, date: string, region: string, service: string): Buffer {
-  const secretDigest = createHash("sha256").update(secretAccessKey, "utf8").digest("base64");
+export function signingKey(secretAccessKey: string, date: string, region: string, service: string): Uint8Array {
+  const secretDigest = hashes.sha256Hex(secretAccessKey);
   const cacheKey = `${secretDigest}\n${date}\n${region}\n${service}`;
   const cached = cache.get(cacheKey);
   if (cached) {
@@ -37,7 +42,7 @@ export function signingKey(secretAccessKey: string, date: string, region: string
 }
 
 /** The uncached derivation, straight from the spec. */
-export function deriveSigningKey(secretAccessKey: string, date: string, region: string, service: string): Buffer {
+export function deriveSigningKey(secretAccessKey: string, date: string, region: string, service: string): Uint8Array {
   const dateKey = hmac(`AWS4${secretAccessKey}`, date);
   const regionKey = hmac(dateKey, region);
   const serviceKey = hmac(regionKey, service);

@@ -13,16 +13,15 @@
  * the session token. The session token travels on the signed request, as it must, but the
  * result's `util.inspect` output shows it as "<redacted>".
  */
-import { createHash } from "node:crypto";
-import { inspect } from "node:util";
-import type { InspectOptions } from "node:util";
+import type { InspectOptions, inspect } from "node:util";
 import type { CredentialIdentity } from "../credentials/credentials.ts";
 import { StratusError } from "../errors/index.ts";
 import { cloneRequest, hostHeader, requestUrl } from "../http/http-request.ts";
 import type { HttpRequest } from "../http/http-request.ts";
 import { canonicalHeaderEntries, canonicalRequest, hashPayload, UNSIGNABLE_HEADERS } from "./canonical.ts";
 import type { CanonicalOptions } from "./canonical.ts";
-import { hmac, signingKey } from "./signing-key.ts";
+import { hashes } from "./hash.ts";
+import { hmacHex, signingKey } from "./signing-key.ts";
 import { uriEscape } from "./uri-encode.ts";
 
 export const ALGORITHM = "AWS4-HMAC-SHA256";
@@ -177,11 +176,11 @@ interface SigningScope {
 
 function signature(toSign: string, scope: SigningScope, params: SigningParams): string {
   const key = signingKey(params.credentials.secretAccessKey, scope.amzDate.slice(0, 8), params.region, params.service);
-  return hmac(key, toSign).toString("hex");
+  return hmacHex(key, toSign);
 }
 
 function stringToSign(canonicalRequestText: string, scope: SigningScope): string {
-  const hash = createHash("sha256").update(canonicalRequestText, "utf8").digest("hex");
+  const hash = hashes.sha256Hex(canonicalRequestText);
   return [ALGORITHM, scope.amzDate, scope.credentialScope, hash].join("\n");
 }
 
@@ -191,7 +190,17 @@ function authorizationHeader(params: SigningParams, scope: SigningScope, signedH
 }
 
 function payloadHashFor(request: HttpRequest, params: SigningParams): string {
-  return params.payloadHash ?? getHeader(request.headers, CONTENT_SHA256_HEADER) ?? hashPayload(request.body);
+  const given = params.payloadHash ?? getHeader(request.headers, CONTENT_SHA256_HEADER);
+  if (given !== undefined) return given;
+  const body = request.body;
+  if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array)) {
+    // A streaming body is read once, when it is sent: hashing it here would consume it.
+    throw new SigningError(
+      `cannot sign: the body is ${body.description}, which cannot be hashed before it is sent; ` +
+        "pass payloadHash (UNSIGNED-PAYLOAD, or its hex SHA-256) or send it as bytes",
+    );
+  }
+  return hashPayload(body);
 }
 
 function canonicalOptions(params: SigningParams): CanonicalOptions {
@@ -252,11 +261,17 @@ function setHeader(headers: Record<string, string>, name: string, value: string)
 }
 
 /**
+ * `util.inspect.custom` without importing node:util (a Worker may have none): Node, Bun
+ * and Deno look the hook up under this registered symbol.
+ */
+const INSPECT_CUSTOM = Symbol.for("nodejs.util.inspect.custom");
+
+/**
  * Makes `util.inspect` (and so console.log) of a result show the session token, raw or
  * URI-encoded, as "<redacted>". The token stays in the request itself: it must be sent.
  */
 function redactedOnInspect<T extends object>(result: T, token: string | undefined): T {
-  Object.defineProperty(result, inspect.custom, {
+  Object.defineProperty(result, INSPECT_CUSTOM, {
     enumerable: false,
     value(_depth: number, options: InspectOptions, inspectFn: typeof inspect): string {
       const text = inspectFn({ ...result }, options);

@@ -17,7 +17,10 @@
  *   boolean     a boolean
  *   timestamp   a valid Date, epoch seconds, or a string `new Date()` can read
  *   blob        bytes: Uint8Array (Buffer), another ArrayBuffer view, an ArrayBuffer, or a
- *               string (UTF-8); byte length within min/max
+ *               string (UTF-8); byte length within min/max. A streaming blob, or a blob that
+ *               is the whole HTTP payload (Lambda's Invoke Payload), also takes a Blob, a
+ *               ReadableStream, a Node Readable, an async iterable or a RequestBody: their
+ *               length is not known here, so min/max are left to the service
  *   document    anything (it is sent as plain JSON)
  *
  * and at the top level, URI labels that would be empty (`/{Bucket}/…` with Bucket "") and
@@ -31,6 +34,7 @@
  * number out of range in a shape that is not sensitive.
  */
 import type { ValidationProblem } from "../errors/index.ts";
+import { isStreamingBodyInput } from "../http/request-body.ts";
 import { membersOf, memberShape } from "../schema/normalize.ts";
 import type { ListShape, MapShape, ScalarShape, Shape, StructureShape } from "../schema/types.ts";
 
@@ -59,7 +63,8 @@ class Walker {
     this.#problems.push({ path, message });
   }
 
-  value(shape: Shape, value: unknown, path: string): void {
+  /** `streamable`: the value may be a stream (a streaming blob member, or the blob payload). */
+  value(shape: Shape, value: unknown, path: string, streamable = false): void {
     switch (shape.type) {
       case "structure":
         return this.structure(shape, value, path);
@@ -87,7 +92,7 @@ class Walker {
         if (!isTimestamp(value)) this.#add(path, `expected a timestamp (a valid Date, epoch seconds or an ISO-8601 string), got ${describe(value)}`);
         return;
       case "blob":
-        return this.blob(shape, value, path);
+        return this.blob(shape, value, path, streamable || shape.streaming === true);
     }
   }
 
@@ -111,7 +116,7 @@ class Walker {
         const member = value[view.name];
         if (isAbsent(member)) continue;
         set++;
-        this.value(view.shape, member, join(path, view.name));
+        this.value(view.shape, member, join(path, view.name), view.member.streaming === true || shape.payload === view.name);
       }
       if (shape.union && set !== 1) {
         const names = members.filter((view) => !isAbsent(value[view.name])).map((view) => view.name);
@@ -200,9 +205,15 @@ class Walker {
     this.#range(shape, value, path);
   }
 
-  blob(shape: ScalarShape, value: unknown, path: string): void {
+  blob(shape: ScalarShape, value: unknown, path: string, streamable: boolean): void {
+    if (streamable && isStreamingBodyInput(value)) return;
     if (typeof value !== "string" && !(value instanceof ArrayBuffer) && !ArrayBuffer.isView(value)) {
-      this.#add(path, `expected bytes (Uint8Array, ArrayBuffer or string), got ${describe(value)}`);
+      this.#add(
+        path,
+        streamable
+          ? `expected bytes, a string, a Blob, a ReadableStream or an async iterable of bytes, got ${describe(value)}`
+          : `expected bytes (Uint8Array, ArrayBuffer or string), got ${describe(value)}`,
+      );
       return;
     }
     if (shape.min !== undefined || shape.max !== undefined) this.#length(shape, byteLength(value), path, "bytes");

@@ -14,6 +14,7 @@ import type { ClientConfig } from "../../src/client/config.ts";
 import type { ServiceDefinition } from "../../src/client/definition.ts";
 import type { PartitionsData, RuleSet } from "../../src/endpoints/index.ts";
 import { ServiceError, type ServiceErrorClass, type ServiceErrorInit } from "../../src/errors/service-error.ts";
+import { PROTOCOLS } from "../../src/protocols/index.ts";
 import { createRetryStrategy } from "../../src/retry/strategy.ts";
 import { schemaFromBotocore, type BotocoreModel } from "../../src/schema/from-botocore.ts";
 import { resolveShape } from "../../src/schema/normalize.ts";
@@ -64,7 +65,7 @@ export function loadService(name: string, version: string, options: { stripBucke
     operations = stripped;
   }
   return {
-    definition: { schema: built.service, endpointRuleSet: ruleSet, baseError, errors },
+    definition: { schema: built.service, protocol: PROTOCOLS[built.service.protocol], endpointRuleSet: ruleSet, baseError, errors },
     operations,
     baseError,
     errors,

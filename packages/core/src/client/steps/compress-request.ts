@@ -33,14 +33,14 @@
  * gzip itself is one function, `gzip`, over node:zlib; an edge runtime's
  * CompressionStream can replace it there without touching the rules above.
  */
-import { gzipSync } from "node:zlib";
 import { checkMinCompressionSize, type CompressionSettings } from "../../config/compression.ts";
 import { cloneRequest, type HttpRequest } from "../../http/http-request.ts";
 import { payloadMember, resolveShape } from "../../schema/normalize.ts";
 import type { OperationSchema } from "../../schema/types.ts";
+import { nodeBuiltin } from "../../platform/index.ts";
 
 /** The encodings this step can apply, by the name the trait and Content-Encoding use. */
-const ENCODERS: Readonly<Record<string, (body: Uint8Array) => Uint8Array>> = { gzip };
+const ENCODERS: Readonly<Record<string, (body: Uint8Array) => Uint8Array | undefined>> = { gzip };
 
 export function compressRequest(request: HttpRequest, operation: OperationSchema, settings: CompressionSettings): HttpRequest {
   if (settings.disableRequestCompression || !operation.requestCompression) return request;
@@ -58,6 +58,7 @@ export function compressRequest(request: HttpRequest, operation: OperationSchema
   if (size < settings.minCompressionSizeBytes) return request;
 
   const compressed = encode(typeof body === "string" ? new TextEncoder().encode(body) : body);
+  if (compressed === undefined) return request;
   const out = cloneRequest(request);
   out.body = compressed;
   const existing = out.headers["content-encoding"]?.trim();
@@ -84,9 +85,15 @@ function hasStreamingInput(operation: OperationSchema): boolean {
   }
 }
 
-/** The one place that knows how gzip is done (see the header). */
-function gzip(body: Uint8Array): Uint8Array {
-  const out = gzipSync(body);
+/**
+ * The one place that knows how gzip is done (see the header): node:zlib, asked for on use
+ * rather than imported, so a runtime without it loads this module and sends the body as it
+ * is (compression saves bytes; it is never required).
+ */
+function gzip(body: Uint8Array): Uint8Array | undefined {
+  const zlib = nodeBuiltin("node:zlib");
+  if (!zlib) return undefined;
+  const out = zlib.gzipSync(body);
   // A plain Uint8Array view, so the request holds no Buffer (requests are plain data).
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }

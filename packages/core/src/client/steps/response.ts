@@ -19,7 +19,7 @@ import type { ResponseMetadata, ServiceError, ServiceErrorClass } from "../../er
 import { ParseError } from "../../errors/index.ts";
 import type { HttpResponse } from "../../http/http-handler.ts";
 import type { ParsedError, Protocol, RawResponse, RequestIds } from "../../protocols/protocol.ts";
-import { payloadMember, resolveShape } from "../../schema/normalize.ts";
+import { membersOf, payloadMember, resolveShape } from "../../schema/normalize.ts";
 import type { OperationSchema, ServiceSchema } from "../../schema/types.ts";
 import type { ServiceDefinition } from "../definition.ts";
 
@@ -32,8 +32,10 @@ export function isSuccess(statusCode: number): boolean {
 /** The output member whose value is the live response body, if the operation has one. */
 export function streamingOutputMember(operation: OperationSchema): string | undefined {
   if (!operation.output) return undefined;
-  const payload = payloadMember(resolveShape(operation.output));
-  if (!payload) return undefined;
+  const output = resolveShape(operation.output);
+  const payload = payloadMember(output);
+  // awsJson outputs have no payload member: an event-stream member is the whole body.
+  if (!payload) return membersOf(output).find((view) => view.shape.type === "structure" && view.shape.eventstream === true)?.name;
   const { shape, member } = payload;
   const streams =
     member.streaming === true ||

@@ -28,7 +28,6 @@
  * a 4xx is final and reported with its status and a redacted snippet (see
  * response-snippet.ts), never the body itself.
  */
-import { readFile } from "node:fs/promises";
 import { CredentialsError, CredentialsNotFound, HttpRequestError } from "../../errors/index.ts";
 import { simpleRequest, type SimpleResponse } from "../../http/simple-request.ts";
 import type { Credentials } from "../credentials.ts";
@@ -133,6 +132,7 @@ async function authorizationToken(env: Env): Promise<string | undefined> {
   if (file) {
     origin = `the file named by AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (${file})`;
     try {
+      const { readFile } = await import("node:fs/promises");
       token = await readFile(file, "utf8");
     } catch (error) {
       const code = (error as { code?: string }).code;

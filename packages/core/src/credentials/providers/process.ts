@@ -17,8 +17,6 @@
  * The child gets the provider's `env` (not the real `process.env` behind the caller's
  * back), stdin closed, and a deadline after which it is killed.
  */
-import { spawn } from "node:child_process";
-import { basename } from "node:path";
 import { shellSplit } from "../../config/shell-words.ts";
 import { CredentialsError } from "../../errors/index.ts";
 import { Credentials } from "../credentials.ts";
@@ -65,7 +63,7 @@ interface ProcessOutput {
   readonly stdout: string;
 }
 
-function run(
+async function run(
   name: string,
   program: string,
   args: readonly string[],
@@ -73,6 +71,9 @@ function run(
   signal: AbortSignal | undefined,
 ): Promise<ProcessOutput> {
   signal?.throwIfAborted();
+  // Imported here, not at the top: a Worker has no child processes, and must still load
+  // the credential chain this provider is part of.
+  const [{ spawn }, { basename }] = await Promise.all([import("node:child_process"), import("node:path")]);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const shown = basename(program);
   return new Promise<ProcessOutput>((resolve, reject) => {

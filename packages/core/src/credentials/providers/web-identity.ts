@@ -20,7 +20,6 @@
  * When this profile is the source of another role (see config-file.ts) the environment is
  * ignored (`ignoreEnv`), as botocore does for source profiles.
  */
-import { readFile } from "node:fs/promises";
 import { configValue, describeSetting, loadSharedConfig, resolveProfileName } from "../../config/index.ts";
 import type { SectionValues, SharedConfig } from "../../config/index.ts";
 import { ConfigError, CredentialsError, CredentialsNotFound } from "../../errors/index.ts";
@@ -102,6 +101,7 @@ function tokenOrigin(env: Env, profile: SectionValues | undefined): string {
 async function readToken(provider: string, path: string): Promise<string> {
   let token: string;
   try {
+    const { readFile } = await import("node:fs/promises");
     token = await readFile(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

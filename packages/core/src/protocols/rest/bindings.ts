@@ -25,14 +25,20 @@
  * A protocol calls `serializeRestBindings` and writes its body into the returned request
  * from `bodyMembers` (or `payload`), and on the way back merges `parseRestBindings` with
  * what it reads from the body.
+ *
+ * A blob payload (S3's PutObject Body, Lambda's Invoke Payload) is the one member that may
+ * stream: `blobPayload` keeps bytes and strings in memory and turns a Blob, a
+ * ReadableStream, a Node Readable or an async iterable into a `RequestBody`
+ * (http/request-body.ts). A stream of unknown length takes its length from a Content-Length
+ * the caller set through a bound member (S3's ContentLength), as the v3 SDK does.
  */
-import { randomUUID } from "node:crypto";
 import { ParseError, StratusError } from "../../errors/index.ts";
 import type { HttpRequest } from "../../http/http-request.ts";
+import { RequestBody, toRequestBody } from "../../http/request-body.ts";
 import { membersByLocation, membersOf, memberShape, payloadMember, resolveShape, type MemberView } from "../../schema/normalize.ts";
 import type { Member, OperationSchema, Shape, StructureShape, TimestampFormat } from "../../schema/types.ts";
 import { uriEscape, uriEscapePath } from "../../signing/uri-encode.ts";
-import { fromBase64, toBase64 } from "../shared/blob.ts";
+import { fromBase64, toBase64, toBytes } from "../shared/blob.ts";
 import { formatTimestamp, parseTimestamp } from "../shared/timestamp.ts";
 import type { Endpoint, RawResponse, SerializeCall } from "../protocol.ts";
 
@@ -130,7 +136,8 @@ export function fillIdempotencyTokens(
   let out = input;
   for (const view of membersOf(structure)) {
     if (view.member.idempotencyToken && (input[view.name] === undefined || input[view.name] === null)) {
-      out = { ...out, [view.name]: (token ?? randomUUID)() };
+      // The global WebCrypto (Node, Bun, Deno, Workers), not node:crypto, which a Worker may lack.
+      out = { ...out, [view.name]: token ? token() : crypto.randomUUID() };
     }
   }
   return out;
@@ -155,6 +162,20 @@ export function prefixedHostname(
     return value;
   });
   return `${prefix}${endpoint.hostname}`;
+}
+
+/** A blob payload's value as the request body (see the header); `request` holds the bound headers. */
+export function blobPayload(value: unknown, where: string, request: HttpRequest): Uint8Array | RequestBody {
+  if (typeof value === "string" || value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return toBytes(value, where);
+  const declared = request.headers["content-length"];
+  const body = toRequestBody(value, where, declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined);
+  return body instanceof RequestBody ? body : toBytes(body, where);
+}
+
+/** The Content-Length of a body, when it is known before sending. */
+export function bodyLength(body: string | Uint8Array | RequestBody): number | undefined {
+  if (typeof body === "string") return Buffer.byteLength(body, "utf8");
+  return body instanceof Uint8Array ? body.byteLength : body.length;
 }
 
 // ── request: URI ────────────────────────────────────────────────────────────────────────
