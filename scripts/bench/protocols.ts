@@ -23,9 +23,11 @@ import type { Endpoint, RawResponse } from "../../packages/core/src/protocols/pr
 import { schemaFromBotocore, type BotocoreModel, type SchemaFromModel } from "../../packages/core/src/schema/from-botocore.ts";
 
 const MODELS = process.env["STRATUS_MODELS"] ?? join(import.meta.dirname, "..", "..", "..", "shared", "models");
-const WARMUP_MS = 300;
-const ROUNDS = 7;
-const ROUND_MS = 150;
+// STRATUS_BENCH_QUICK=1 (the bench smoke test): one short round, enough to prove it runs.
+const QUICK = process.env["STRATUS_BENCH_QUICK"] === "1";
+const WARMUP_MS = QUICK ? 10 : 300;
+const ROUNDS = QUICK ? 1 : 7;
+const ROUND_MS = QUICK ? 10 : 150;
 
 /** The newest API version of a service in the models directory. */
 function loadService(name: string): SchemaFromModel {

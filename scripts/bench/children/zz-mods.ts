@@ -1,0 +1,17 @@
+import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { packStratus, npmInstall, pinned } from "../lib/installs.ts";
+import { APPS } from "../lib/common.ts";
+const work = mkdtempSync(join(tmpdir(), "zzmods-"));
+const tb = join(work, "tb"); mkdirSync(tb); const app = join(work, "app"); mkdirSync(app);
+const packed = packStratus(tb, ["core", "s3", "dynamodb"]);
+if (!packed.ok) throw new Error(packed.reason);
+await npmInstall(app, [...packed.tarballs, `@aws-sdk/client-s3@${pinned("@aws-sdk/client-s3")}`, `@aws-lite/client@${pinned("@aws-lite/client")}`, `@aws-lite/s3@${pinned("@aws-lite/s3")}`, `undici@${pinned("undici")}`]);
+for (const f of ["stratus-s3.mjs", "aws-sdk-v3-s3.mjs", "aws-lite-s3.mjs", "undici-s3.mjs"]) copyFileSync(join(APPS, f), join(app, f));
+writeFileSync(join(app, "hook.mjs"), `import { registerHooks } from "node:module";
+const seen = new Map();
+registerHooks({ load(url, context, next) { const r = next(url, context); const size = r.source ? (r.source.length ?? r.source.byteLength ?? 0) : 0; const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(url); const k = url.startsWith("node:") ? "node:builtin" : (m ? m[1] : url.split("/").pop()); const e = seen.get(k) ?? [0,0]; e[0]++; e[1]+=size; seen.set(k, e); return r; } });
+process.on("exit", () => { const rows=[...seen].sort((a,b)=>b[1][1]-a[1][1]); let n=0,b=0; for (const [,v] of rows){n+=v[0];b+=v[1];} console.error("TOTAL modules", n, "bytes", b); for (const [k,v] of rows.slice(0,12)) console.error("  ", k, v[0], "files", v[1], "bytes"); });
+`);
+console.log(app);
