@@ -36,11 +36,23 @@ export interface Hashes {
 type NodeCrypto = typeof import("node:crypto");
 
 function nodeHashesFrom(crypto: NodeCrypto): Hashes {
+  // createHmac builds a key object from raw bytes on every call; the cached signing key is
+  // the same Uint8Array for a day, so its key object is made once and kept beside it.
+  const keyObjects = new WeakMap<Uint8Array, ReturnType<NodeCrypto["createSecretKey"]>>();
+  const keyFor = (key: string | Uint8Array) => {
+    if (typeof key === "string") return key;
+    let object = keyObjects.get(key);
+    if (!object) {
+      object = crypto.createSecretKey(key);
+      keyObjects.set(key, object);
+    }
+    return object;
+  };
   return {
     name: "node:crypto",
     sha256Hex: (data) => crypto.createHash("sha256").update(data).digest("hex"),
-    hmacSha256: (key, data) => crypto.createHmac("sha256", key).update(data, "utf8").digest(),
-    hmacSha256Hex: (key, data) => crypto.createHmac("sha256", key).update(data, "utf8").digest("hex"),
+    hmacSha256: (key, data) => crypto.createHmac("sha256", keyFor(key)).update(data, "utf8").digest(),
+    hmacSha256Hex: (key, data) => crypto.createHmac("sha256", keyFor(key)).update(data, "utf8").digest("hex"),
   };
 }
 
