@@ -15,6 +15,7 @@
  * The timer is a plain setTimeout cleared when the call ends, so no timer outlives a call.
  */
 import { AbortError, StratusError, TimeoutError } from "../errors/index.ts";
+import { sleep } from "../abort/index.ts";
 
 export interface CallOptions {
   /** Aborts the call: every attempt, the backoff between them, and a streamed body. */
@@ -65,19 +66,7 @@ export class CallScope {
   /** Waits `ms` milliseconds, or rejects with the reason as soon as the call is aborted. */
   sleep(ms: number): Promise<void> {
     this.check();
-    if (ms <= 0) return Promise.resolve();
-    const signal = this.signal;
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
+    return sleep(ms, this.signal);
   }
 
   /**

@@ -47,6 +47,7 @@
  * service errors, and transport errors flagged `isConnectionError` (NetworkError, and
  * the per-attempt TimeoutErrors "connect" / "request" / "idle").
  */
+import { abandonable } from "../abort/index.ts";
 import type { Credentials } from "../credentials/credentials.ts";
 import { ValidationError } from "../errors/index.ts";
 import type { CallMetadata } from "../errors/index.ts";
@@ -120,7 +121,7 @@ export async function invokeOperation<O extends object>(
     const values = validate(operation, input);
 
     // 2. Settings: the client's runtime, resolved once per client.
-    const runtime = await abortable(source(), call);
+    const runtime = await abandonable(source(), call.signal);
 
     // 3–6. Serialize, endpoint, compress, checksum: once per call.
     const prepared = await prepareRequest(runtime, operation, values);
@@ -169,7 +170,7 @@ export async function buildRequest(
   const call = new CallScope(options);
   try {
     const values = validate(operation, input);
-    const runtime = await abortable(source(), call);
+    const runtime = await abandonable(source(), call.signal);
     const prepared = await prepareRequest(runtime, operation, values);
     const { request, signingDate } = await buildAttempt(runtime, prepared, runtime.retry.newCall(), 1, call);
     return { request, prepared, signingDate };
@@ -432,26 +433,6 @@ function attachStream(output: Record<string, unknown>, member: string, body: Res
   );
   output[member] = live;
   Object.defineProperty(output, Symbol.asyncDispose, { value: () => live.cancel(), enumerable: false });
-}
-
-/** 2: the runtime, unless the call is aborted while it resolves. */
-function abortable<T>(promise: Promise<T>, call: CallScope): Promise<T> {
-  const signal = call.signal;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 function logAttemptFailure(

@@ -27,6 +27,7 @@
 import { CredentialsError } from "../errors/index.ts";
 import type { Credentials } from "./credentials.ts";
 import type { CredentialProvider, ResolveOptions } from "./provider.ts";
+import { abandonable } from "../abort/index.ts";
 
 /** botocore's `_DEFAULT_ADVISORY_REFRESH_TIMEOUT`. */
 export const ADVISORY_REFRESH_MS = 15 * 60_000;
@@ -132,21 +133,3 @@ class CredentialCache implements CachedCredentialProvider {
   }
 }
 
-/** Resolves like `promise`, unless `signal` aborts first; the promise itself runs on. */
-function abandonable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}

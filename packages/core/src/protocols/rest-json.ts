@@ -21,7 +21,7 @@ import { StratusError } from "../errors/index.ts";
 import type { HttpRequest } from "../http/http-request.ts";
 import type { RequestBody } from "../http/request-body.ts";
 import { membersByLocation, resolveShape, payloadMember, type MemberView } from "../schema/normalize.ts";
-import type { StructureShape } from "../schema/types.ts";
+import type { Shape, StructureShape } from "../schema/types.ts";
 import { errorBody, identifyJsonError } from "./json/errors.ts";
 import { parseJsonText, readJson, readStructure } from "./json/parse.ts";
 import { writeJson, writeStructure } from "./json/serialize.ts";
@@ -52,16 +52,30 @@ function requestBody(
   const value = input[payload.name];
   const where = `input.${payload.name}`;
   const set = value !== undefined && value !== null;
-  switch (payload.shape.type) {
-    case "blob":
+  switch (payloadForm(payload.shape)) {
+    case "bytes":
       return set ? { content: blobPayload(value, where, request), type: "application/octet-stream" } : undefined;
-    case "string":
+    case "text":
       if (set && typeof value !== "string") throw new StratusError(`${where}: expected a string`);
-      return set ? { content: value, type: "text/plain" } : undefined;
-    case "structure":
+      return set ? { content: value as string, type: "text/plain" } : undefined;
+    case "json":
       if (set) return { content: writeJson(value, payload.shape, payload.member, where), type: "application/json" };
-      // A union payload has no empty form; a structure's is "{}".
-      return payload.shape.union ? undefined : { content: "{}", type: "application/json" };
+      // A structure payload's empty form is "{}"; a union, a list or a scalar has none.
+      return payload.shape.type === "structure" && !payload.shape.union ? { content: "{}", type: "application/json" } : undefined;
+  }
+}
+
+/**
+ * How a payload member travels: a blob as raw bytes, a string as raw text, anything else
+ * as a JSON document of its shape. One switch, so writer and reader cannot disagree.
+ */
+function payloadForm(shape: Shape): "bytes" | "text" | "json" {
+  switch (shape.type) {
+    case "blob":
+      return "bytes";
+    case "string":
+      return "text";
+    case "structure":
     case "document":
     case "list":
     case "map":
@@ -75,7 +89,7 @@ function requestBody(
     case "bigdecimal":
     case "biginteger":
     case "timestamp":
-      return set ? { content: writeJson(value, payload.shape, payload.member, where), type: "application/json" } : undefined;
+      return "json";
   }
 }
 
@@ -85,27 +99,14 @@ function readOutput(structure: StructureShape, response: RawResponse, body: Reco
   const payload = payloadMember(structure);
   if (payload) {
     const hasBody = response.body.byteLength > 0;
-    switch (payload.shape.type) {
-      case "blob":
+    switch (payloadForm(payload.shape)) {
+      case "bytes":
         if (hasBody) out[payload.name] = response.body;
         break;
-      case "string":
+      case "text":
         if (hasBody) out[payload.name] = utf8.decode(response.body);
         break;
-      case "structure":
-      case "document":
-      case "list":
-      case "map":
-      case "boolean":
-      case "byte":
-      case "short":
-      case "integer":
-      case "long":
-      case "float":
-      case "double":
-      case "bigdecimal":
-      case "biginteger":
-      case "timestamp": {
+      case "json": {
         const value = readJson(parseJsonText(response.body, PROTOCOL), payload.shape, PROTOCOL);
         if (value !== undefined) out[payload.name] = value;
         break;

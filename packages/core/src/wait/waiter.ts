@@ -23,6 +23,7 @@ import { compileAcceptors, explainAcceptor, type WaiterAcceptor, type WaiterConf
 import { waiterDelay } from "./delay.ts";
 import { WaiterFailureError, WaiterTimeoutError, type WaiterErrorDetails } from "./errors.ts";
 import { firstMatch, type Outcome } from "./matchers.ts";
+import { sleep as abortableSleep } from "../abort/index.ts";
 
 export interface WaiterSendOptions {
   readonly signal?: AbortSignal | undefined;
@@ -56,24 +57,6 @@ export interface WaiterResult<O> {
 
 export const DEFAULT_MAX_DELAY_MS = 120_000;
 
-function sleepWithSignal(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 function positive(name: string, value: number): number {
   if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} must be a positive number of milliseconds, got ${value}`);
   return value;
@@ -95,7 +78,7 @@ export async function waitFor<I, O>(
   if (maxDelay < minDelay) throw new RangeError(`maxDelay (${maxDelay} ms) is less than minDelay (${minDelay} ms)`);
   const maxWait = positive("maxWait", options.maxWait ?? config.delay * config.maxAttempts * 1000);
   const { signal } = options;
-  const sleep = options.sleep ?? sleepWithSignal;
+  const sleep = options.sleep ?? abortableSleep;
   const now = options.now ?? (() => performance.now());
   const random = options.random ?? Math.random;
 

@@ -34,6 +34,7 @@ import type { Credentials } from "../credentials.ts";
 import type { CredentialProvider, Env, ResolveOptions } from "../provider.ts";
 import { describeFailedResponse, requestProblem } from "../response-snippet.ts";
 import { credentialsFromMetadata } from "../metadata-credentials.ts";
+import { sleep } from "../../abort/index.ts";
 
 const NAME = "container-endpoint";
 const ECS_AGENT_BASE = "http://169.254.170.2";
@@ -199,18 +200,3 @@ function display(url: URL): string {
   return `${url.origin}${url.pathname}`;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
