@@ -86,45 +86,50 @@ export function serializeRestBindings(call: SerializeCall): RestRequestParts {
   };
 }
 
-/** The members a REST response carries outside its body (headers, prefix headers, status code). */
+/**
+ * The members a REST response carries outside its body (headers, prefix headers, status
+ * code). This runs on every response, so it visits only the members bound to those places
+ * (the schema's cached grouping, not every member) and lower-cases each wire name once.
+ */
 export function parseRestBindings(structure: StructureShape, response: RawResponse, protocol: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const view of membersOf(structure)) {
-    switch (view.location) {
-      case "header": {
-        const raw = response.headers[view.wireName.toLowerCase()];
-        if (raw !== undefined) out[view.name] = parseHeader(raw, view.shape, view.member, protocol);
-        break;
-      }
-      case "headers": {
-        const prefix = view.wireName.toLowerCase();
-        const valueShape = view.shape.type === "map" ? memberShape(view.shape.value) : undefined;
-        if (!valueShape) throw new ParseError(protocol, `prefix-header member ${view.name} is not a map`);
-        const map: Record<string, unknown> = {};
-        for (const [name, raw] of Object.entries(response.headers)) {
-          if (!name.startsWith(prefix)) continue;
-          // defineProperty: a header named "<prefix>__proto__" stays an entry, not a prototype.
-          Object.defineProperty(map, name.slice(prefix.length), {
-            value: parseHeader(raw, valueShape, undefined, protocol),
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
-        }
-        // Present even when empty, as botocore answers: "no such headers" is an empty map.
-        out[view.name] = map;
-        break;
-      }
-      case "statusCode":
-        out[view.name] = response.statusCode;
-        break;
-      case "uri":
-      case "querystring":
-      case undefined:
-        break;
-    }
+  const byLocation = membersByLocation(structure);
+  for (const view of byLocation.get("header") ?? []) {
+    const raw = response.headers[headerKey(view)];
+    if (raw !== undefined) out[view.name] = parseHeader(raw, view.shape, view.member, protocol);
   }
+  for (const view of byLocation.get("headers") ?? []) {
+    const prefix = headerKey(view);
+    const valueShape = view.shape.type === "map" ? memberShape(view.shape.value) : undefined;
+    if (!valueShape) throw new ParseError(protocol, `prefix-header member ${view.name} is not a map`);
+    const map: Record<string, unknown> = {};
+    for (const [name, raw] of Object.entries(response.headers)) {
+      if (!name.startsWith(prefix)) continue;
+      // defineProperty: a header named "<prefix>__proto__" stays an entry, not a prototype.
+      Object.defineProperty(map, name.slice(prefix.length), {
+        value: parseHeader(raw, valueShape, undefined, protocol),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    // Present even when empty, as botocore answers: "no such headers" is an empty map.
+    out[view.name] = map;
+  }
+  for (const view of byLocation.get("statusCode") ?? []) out[view.name] = response.statusCode;
   return out;
+}
+
+const headerKeys = new WeakMap<MemberView, string>();
+
+/** A header-bound member's wire name in the lower case response headers use, computed once. */
+function headerKey(view: MemberView): string {
+  let key = headerKeys.get(view);
+  if (key === undefined) {
+    key = view.wireName.toLowerCase();
+    headerKeys.set(view, key);
+  }
+  return key;
 }
 
 /** The input with a fresh token in every idempotency-token member the caller left out (top level, as every AWS SDK does). */
