@@ -31,8 +31,22 @@ export interface HttpResponse {
   readonly body: ResponseBody;
 }
 
+/** What a pooled transport holds right now, summed over its origins (leak checks, load tests). */
+export interface PoolStats {
+  /** Open sockets. */
+  readonly connected: number;
+  /** Open sockets with no request on them. */
+  readonly free: number;
+  /** Requests being sent or awaiting their response. */
+  readonly running: number;
+  /** Requests waiting for a socket. */
+  readonly pending: number;
+}
+
 export interface HttpHandler {
   handle(request: HttpRequest, options: HandleOptions): Promise<HttpResponse>;
   /** Closes pooled connections; later `handle` calls may fail. */
   destroy?(): Promise<void>;
+  /** The pool's state, for a transport that keeps one. */
+  stats?(): PoolStats;
 }

@@ -16,7 +16,7 @@ export {
   type RequestBodyInput,
   type RequestBodyOptions,
 } from "./request-body.ts";
-export type { HandleOptions, HttpHandler, HttpResponse } from "./http-handler.ts";
+export type { HandleOptions, HttpHandler, HttpResponse, PoolStats } from "./http-handler.ts";
 export { bodyFromBytes, createResponseBody, type BodySource, type ResponseBody } from "./response-body.ts";
 export {
   createNodeHttpHandler,

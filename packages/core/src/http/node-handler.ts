@@ -42,7 +42,7 @@
  */
 import type { Agent } from "undici";
 import { AbortError, NetworkError, StratusError, TimeoutError } from "../errors/index.ts";
-import type { HandleOptions, HttpHandler, HttpResponse } from "./http-handler.ts";
+import type { HandleOptions, HttpHandler, HttpResponse, PoolStats } from "./http-handler.ts";
 import { encodeQuery, type HttpRequest } from "./http-request.ts";
 import { RequestBody, RequestBodyError } from "./request-body.ts";
 import type { ExpectContinueTransport } from "./expect-continue.ts";
@@ -82,6 +82,8 @@ class NodeHttpHandler implements HttpHandler {
   readonly #limits: TransportLimits;
   readonly #maxConnections: number;
   #agent: Promise<Agent> | undefined;
+  /** The same agent once created, for the synchronous `stats()`. */
+  #agentNow: Agent | undefined;
   /** expect-continue.ts and its node:http pool, loaded for the first such request. */
   #expectContinue: Promise<ExpectContinueTransport> | undefined;
   #destroyed = false;
@@ -161,8 +163,21 @@ class NodeHttpHandler implements HttpHandler {
     };
   }
 
+  /** undici's pools (one per origin) summed; the expect-continue pool is not counted. */
+  stats(): PoolStats {
+    const total = { connected: 0, free: 0, running: 0, pending: 0 };
+    for (const origin of Object.values(this.#agentNow?.stats ?? {})) {
+      total.connected += origin.connected;
+      total.free += origin.free;
+      total.running += origin.running;
+      total.pending += origin.pending;
+    }
+    return total;
+  }
+
   async destroy(): Promise<void> {
     this.#destroyed = true;
+    this.#agentNow = undefined;
     const agent = this.#agent;
     const expectContinue = this.#expectContinue;
     this.#agent = undefined;
@@ -178,12 +193,13 @@ class NodeHttpHandler implements HttpHandler {
 
   async #createAgent(): Promise<Agent> {
     const { Agent } = await import("#undici");
-    return new Agent({
+    this.#agentNow = new Agent({
       connections: this.#maxConnections,
       connect: { timeout: this.#limits.connectTimeout },
       headersTimeout: this.#limits.requestTimeout,
       bodyTimeout: this.#limits.idleTimeout,
     });
+    return this.#agentNow;
   }
 }
 

@@ -251,3 +251,35 @@ after(async () => {
   for (let i = 0; i < 50 && watched().length > baseline.length; i++) await new Promise((resolve) => setTimeout(resolve, 10));
   assert.deepEqual(watched(), baseline, "no socket, server or timer outlives the tests");
 });
+
+test("stats(): the pool's sockets and requests, summed over origins", async () => {
+  let answer: (() => void) | undefined;
+  const answered = new Promise<void>((resolve) => (answer = resolve));
+  const server = await startLoopbackServer(async (_req, res) => {
+    await answered;
+    res.end("ok");
+  });
+  const handler = createNodeHttpHandler({ maxConnections: 2 });
+  try {
+    assert.deepEqual(handler.stats?.(), { connected: 0, free: 0, running: 0, pending: 0 }, "nothing before the first request");
+    const responses = [1, 2, 3].map(() => handler.handle(get(server.port), {}));
+    while (server.requests.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    const busy = handler.stats?.();
+    assert.equal(busy?.connected, 2, "never more sockets than maxConnections");
+    assert.equal(busy?.running, 2);
+    assert.equal(busy?.pending, 1, "the third request waits for a socket");
+    answer?.();
+    for (const response of await Promise.all(responses)) assert.equal(await response.body.text(), "ok");
+    // undici frees a socket a tick or two after the body's last byte.
+    for (let turn = 0; turn < 100 && handler.stats?.().free !== handler.stats?.().connected; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const idle = handler.stats?.();
+    assert.equal(idle?.running, 0);
+    assert.equal(idle?.pending, 0);
+    assert.equal(idle?.free, idle?.connected, "every open socket is free again");
+  } finally {
+    await handler.destroy?.();
+    await server.close();
+  }
+});
