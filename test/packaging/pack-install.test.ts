@@ -112,7 +112,7 @@ test("@stratus/core and @stratus/s3 build, pack, install with npm and call s3rve
     }
     assert.equal(manifest["sideEffects"], false);
     assert.equal(existsSync(join(dir, "src")), false, `${name}: the sources are not shipped`);
-    if (name === "s3") assert.deepEqual(manifest["dependencies"], { "@stratus/core": CORE_VERSION });
+    if (name === "s3") assert.deepEqual(manifest["dependencies"], { "@stratus/core": CORE_VERSION, "p-limit": "7.3.3" }, "workspace:* became the version; p-limit (upload part concurrency) is pinned");
   }
 
   // The shipped types, as a strict TypeScript user would see them.

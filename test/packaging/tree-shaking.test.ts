@@ -100,6 +100,7 @@ test("S3 client app (new S3().getObject): rest-xml only, no other service", asyn
       "console.log(await object.Body?.text());\n",
   );
   t.diagnostic(`S3 class + getObject: ${sizes(app)}`);
+  assert.deepEqual([...app.inputs.keys()].filter((path) => path.includes("/undici@")), [], "undici is loaded at run time, never bundled");
   assert.ok(modulesIn(app, [`${CORE_PROTOCOLS}rest-xml.ts`]).length === 1, "rest-xml is in the bundle");
   assert.deepEqual(modulesIn(app, OTHER_PROTOCOL_MODULES), []);
   assert.deepEqual(present(app, OTHER_PROTOCOL_MARKERS), []);

@@ -26,7 +26,7 @@
  * the session, and quote OIDC's answer only through response-snippet.ts with the secrets
  * blotted out. JSON parse errors are not attached as causes because V8 quotes the text.
  */
-import { CredentialsError, HttpRequestError } from "../errors/index.ts";
+import { CredentialsError, HttpRequestError, StratusError } from "../errors/index.ts";
 import { simpleRequest } from "../http/simple-request.ts";
 import { nodeBuiltin } from "../platform/index.ts";
 import { describeFailedResponse, requestProblem } from "./response-snippet.ts";
@@ -206,7 +206,17 @@ async function refresh(
 }
 
 async function writeAtomically(file: string, contents: string): Promise<void> {
-  const [{ randomBytes }, { rename, rm, writeFile }] = await Promise.all([import("node:crypto"), import("node:fs/promises")]);
+  // Inside `try` so that bundlers for runtimes without files accept it; such a runtime
+  // never reaches here (there is no token cache file to refresh).
+  let randomBytes: typeof import("node:crypto").randomBytes;
+  let fs: typeof import("node:fs/promises");
+  try {
+    ({ randomBytes } = await import("node:crypto"));
+    fs = await import("node:fs/promises");
+  } catch {
+    throw new StratusError("this runtime cannot write files");
+  }
+  const { rename, rm, writeFile } = fs;
   const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     await writeFile(temp, contents, { mode: 0o600, flag: "wx" });

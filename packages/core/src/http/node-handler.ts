@@ -1,6 +1,9 @@
 /**
  * The default transport on Node.js: one undici `Agent` per client, created on the first
- * request (undici itself is imported then, so loading the core opens nothing).
+ * request (undici itself is imported then, so loading the core opens nothing). Where
+ * undici cannot be imported (a bundle shipped without node_modules: load-undici.ts), or
+ * with `engine: "node:http"`, every request goes through node-http-transport.ts instead,
+ * which keeps the same pool size, limits, errors and body rules.
  *
  *   pool         undici keeps one `Pool` per origin (scheme://host:port) with at most
  *                `maxConnections` sockets (default 50, botocore's `max_pool_connections`
@@ -25,8 +28,8 @@
  * Expect: 100-continue goes elsewhere. undici's HTTP/1.1 client refuses an `expect` header
  * ("expect header not supported"; its `expectContinue` option is HTTP/2 only), so a request
  * carrying `expect: 100-continue` and a body (S3's large uploads) is handed to
- * expect-continue.ts, which sends it on node:http with its own pool and the same limits and
- * returns the same kind of response. Any other `expect` header is dropped here.
+ * node-http-transport.ts, which sends it on node:http with its own pool and the same limits
+ * and returns the same kind of response. Any other `expect` header is dropped here.
  *
  * Request bodies: strings and bytes go as they are; a `RequestBody` (a Blob, a stream) is
  * handed to undici as an async iterable and written with back-pressure as the socket
@@ -45,7 +48,8 @@ import { AbortError, NetworkError, StratusError, TimeoutError } from "../errors/
 import type { HandleOptions, HttpHandler, HttpResponse, PoolStats } from "./http-handler.ts";
 import { encodeQuery, type HttpRequest } from "./http-request.ts";
 import { RequestBody, RequestBodyError } from "./request-body.ts";
-import type { ExpectContinueTransport } from "./expect-continue.ts";
+import { loadUndici } from "./load-undici.ts";
+import type { NodeHttpTransport } from "./node-http-transport.ts";
 import { createResponseBody } from "./response-body.ts";
 
 export interface NodeHttpOptions {
@@ -57,7 +61,14 @@ export interface NodeHttpOptions {
   readonly requestTimeout?: number | undefined;
   /** Longest gap between two chunks of a response body, in milliseconds (default 300 000). */
   readonly idleTimeout?: number | undefined;
+  /**
+   * What sends the bytes: undici (the default, when it can be imported) or Node's own
+   * `node:http` (the fallback; chosen explicitly mostly by tests).
+   */
+  readonly engine?: NodeHttpEngine | undefined;
 }
+
+export type NodeHttpEngine = "undici" | "node:http";
 
 export const DEFAULT_MAX_CONNECTIONS = 50;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -74,22 +85,28 @@ const CONNECTION_CODES: ReadonlySet<string> = new Set([
   "UND_ERR_SOCKET", "UND_ERR_CLOSED", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "UND_ERR_INFO",
 ]);
 
-export function createNodeHttpHandler(options: NodeHttpOptions = {}): HttpHandler {
+export function createNodeHttpHandler(options: NodeHttpOptions = {}): HttpHandler & { engine(): Promise<NodeHttpEngine> } {
   return new NodeHttpHandler(options);
 }
 
 class NodeHttpHandler implements HttpHandler {
   readonly #limits: TransportLimits;
   readonly #maxConnections: number;
-  #agent: Promise<Agent> | undefined;
+  #agent: Promise<Agent | undefined> | undefined;
   /** The same agent once created, for the synchronous `stats()`. */
   #agentNow: Agent | undefined;
-  /** expect-continue.ts and its node:http pool, loaded for the first such request. */
-  #expectContinue: Promise<ExpectContinueTransport> | undefined;
+  /** node-http-transport.ts and its pool, loaded for the first request that needs it. */
+  #nodeHttp: Promise<NodeHttpTransport> | undefined;
+  #nodeHttpNow: NodeHttpTransport | undefined;
+  readonly #engine: NodeHttpEngine | undefined;
   #destroyed = false;
 
   constructor(options: NodeHttpOptions) {
     this.#maxConnections = positive(options.maxConnections, "maxConnections") ?? DEFAULT_MAX_CONNECTIONS;
+    if (options.engine !== undefined && options.engine !== "undici" && options.engine !== "node:http") {
+      throw new StratusError(`engine must be "undici" or "node:http"; got ${String(options.engine)}`);
+    }
+    this.#engine = options.engine;
     this.#limits = {
       connectTimeout: positive(options.connectTimeout, "connectTimeout") ?? DEFAULT_CONNECT_TIMEOUT_MS,
       requestTimeout: positive(options.requestTimeout, "requestTimeout") ?? DEFAULT_REQUEST_TIMEOUT_MS,
@@ -103,10 +120,14 @@ class NodeHttpHandler implements HttpHandler {
     if (this.#destroyed) throw new StratusError("the client was destroyed; create a new one to send more requests");
     // undici cannot send Expect on HTTP/1.1: node:http does (see the header).
     if (request.body !== undefined && request.headers["expect"]?.toLowerCase() === "100-continue") {
-      const transport = await (this.#expectContinue ??= this.#createExpectContinue());
+      const transport = await (this.#nodeHttp ??= this.#createNodeHttp());
       return transport.expectContinue(request, options);
     }
     const agent = await (this.#agent ??= this.#createAgent());
+    if (agent === undefined) {
+      const transport = await (this.#nodeHttp ??= this.#createNodeHttp());
+      return transport.send(request, options);
+    }
     const query = encodeQuery(request.query);
     const headers = { ...request.headers };
     delete headers["expect"];
@@ -163,12 +184,19 @@ class NodeHttpHandler implements HttpHandler {
     };
   }
 
-  /** undici's pools (one per origin) summed; the expect-continue pool is not counted. */
+  /** undici's pools (one per origin) and the node:http pool, summed. */
   stats(): PoolStats {
-    const total = { connected: 0, free: 0, running: 0, pending: 0 };
+    const total = { ...(this.#nodeHttpNow?.stats() ?? { connected: 0, free: 0, running: 0, pending: 0 }) };
     for (const origin of Object.values(this.#agentNow?.stats ?? {})) {
-      total.connected += origin.connected;
-      total.free += origin.free;
+      // A Pool per origin (connections > 1); a single Client reports `connected` as a boolean.
+      if (typeof origin.connected === "boolean") {
+        const busy = origin.connected && origin.running > 0;
+        total.connected += origin.connected ? 1 : 0;
+        total.free += origin.connected && !busy ? 1 : 0;
+      } else {
+        total.connected += origin.connected;
+        total.free += "free" in origin ? origin.free : 0;
+      }
       total.running += origin.running;
       total.pending += origin.pending;
     }
@@ -178,22 +206,34 @@ class NodeHttpHandler implements HttpHandler {
   async destroy(): Promise<void> {
     this.#destroyed = true;
     this.#agentNow = undefined;
+    this.#nodeHttpNow = undefined;
     const agent = this.#agent;
-    const expectContinue = this.#expectContinue;
+    const nodeHttp = this.#nodeHttp;
     this.#agent = undefined;
-    this.#expectContinue = undefined;
-    if (expectContinue) await (await expectContinue).destroy();
-    if (agent) await (await agent).destroy();
+    this.#nodeHttp = undefined;
+    if (nodeHttp) await (await nodeHttp).destroy();
+    await (await agent)?.destroy();
   }
 
-  async #createExpectContinue(): Promise<ExpectContinueTransport> {
-    const { createExpectContinueTransport } = await import("./expect-continue.ts");
-    return createExpectContinueTransport({ maxConnections: this.#maxConnections, ...this.#limits });
+  /** The engine in use ("undici" unless it cannot be loaded or another was asked for). */
+  async engine(): Promise<NodeHttpEngine> {
+    return (await (this.#agent ??= this.#createAgent())) === undefined ? "node:http" : "undici";
   }
 
-  async #createAgent(): Promise<Agent> {
-    const { Agent } = await import("#undici");
-    this.#agentNow = new Agent({
+  async #createNodeHttp(): Promise<NodeHttpTransport> {
+    const { createNodeHttpTransport } = await import("./node-http-transport.ts");
+    this.#nodeHttpNow = createNodeHttpTransport({ maxConnections: this.#maxConnections, ...this.#limits });
+    return this.#nodeHttpNow;
+  }
+
+  /** undici's Agent, or undefined when requests go through node:http. */
+  async #createAgent(): Promise<Agent | undefined> {
+    const undici = this.#engine === "node:http" ? undefined : await loadUndici();
+    if (undici === undefined) {
+      if (this.#engine === "undici") throw new StratusError("engine \"undici\" was asked for, but undici cannot be imported here");
+      return undefined;
+    }
+    this.#agentNow = new undici.Agent({
       connections: this.#maxConnections,
       connect: { timeout: this.#limits.connectTimeout },
       headersTimeout: this.#limits.requestTimeout,

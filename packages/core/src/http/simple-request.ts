@@ -8,6 +8,7 @@
 import { HttpRequestError } from "../errors/index.ts";
 import { isNodeJs } from "../platform/index.ts";
 import { RequestBody } from "./request-body.ts";
+import { loadUndici } from "./load-undici.ts";
 
 export interface SimpleRequest {
   readonly method: "GET" | "PUT" | "POST";
@@ -36,8 +37,9 @@ export async function simpleRequest(req: SimpleRequest): Promise<SimpleResponse>
   if (req.signal) signals.push(req.signal);
   if (req.timeoutMs !== undefined) signals.push(AbortSignal.timeout(req.timeoutMs));
   const signal = signals.length ? AbortSignal.any(signals) : undefined;
-  if (!isNodeJs()) return viaFetch(url, req, signal);
-  const { request } = await import("#undici");
+  const undici = isNodeJs() ? await loadUndici() : undefined;
+  if (undici === undefined) return viaFetch(url, req, signal);
+  const { request } = undici;
   try {
     const res = await request(url, {
       method: req.method,

@@ -1,13 +1,20 @@
-// The undici transport on its own: a request as sent and its response, keep-alive reuse,
+// The Node transport on its own (undici, or node:http: see the engine below): a request as sent and its response, keep-alive reuse,
 // the three per-attempt timeouts and refused connections mapped to typed errors, abort,
 // a response body read in each of its ways, and an abandoned body giving its socket back.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Socket } from "node:net";
 import { AbortError, NetworkError, StratusError, TimeoutError } from "../../src/errors/index.ts";
-import { createNodeHttpHandler, toTransportError } from "../../src/http/node-handler.ts";
+import { createNodeHttpHandler, toTransportError, type NodeHttpEngine, type NodeHttpOptions } from "../../src/http/node-handler.ts";
 import type { HttpRequest } from "../../src/http/http-request.ts";
 import { startLoopbackServer } from "../support/loopback-server.ts";
+
+// The same tests run on both engines: undici here, node:http from node-handler-node-http.test.ts.
+const ENGINE = (process.env["STRATUS_TEST_NODE_ENGINE"] ?? "undici") as NodeHttpEngine;
+
+function handlerFor(options: NodeHttpOptions = {}) {
+  return createNodeHttpHandler({ ...options, engine: ENGINE });
+}
 
 function get(port: number, path = "/", extra: Partial<HttpRequest> = {}): HttpRequest {
   return { method: "GET", protocol: "http:", hostname: "127.0.0.1", port, path, query: [], headers: {}, ...extra };
@@ -23,7 +30,7 @@ test("sends method, path, encoded query, headers and body; returns status, lower
     res.writeHead(201);
     res.end("created");
   });
-  const handler = createNodeHttpHandler();
+  const handler = handlerFor();
   try {
     const response = await handler.handle(
       get(server.port, "/a%20b", {
@@ -43,7 +50,7 @@ test("sends method, path, encoded query, headers and body; returns status, lower
     assert.equal(req.method, "PUT");
     assert.equal(req.url, "/a%20b?x=1%202&y=%C3%A4");
     assert.equal(req.headers["x-amz-meta-k"], "v");
-    // (100-continue goes through node:http instead: expect-continue.test.ts.)
+    // (100-continue goes through node:http instead: node-http-transport.test.ts.)
     assert.equal(req.headers["expect"], undefined, "undici cannot send Expect on HTTP/1.1; the handler drops any other expectation");
     assert.equal(req.body, "payload");
   } finally {
@@ -58,7 +65,7 @@ test("keep-alive: sequential requests reuse their sockets", async () => {
     ports.add(res.socket?.remotePort);
     res.end("ok");
   });
-  const handler = createNodeHttpHandler();
+  const handler = handlerFor();
   try {
     for (let i = 0; i < 6; i++) await (await handler.handle(get(server.port), {})).body.bytes();
     // undici's pool may open a second socket while the first is being marked idle, then
@@ -72,7 +79,7 @@ test("keep-alive: sequential requests reuse their sockets", async () => {
 
 test("request timeout (no headers in time) → TimeoutError 'request', retryable", async () => {
   const server = await startLoopbackServer(() => undefined);
-  const handler = createNodeHttpHandler({ requestTimeout: 100 });
+  const handler = handlerFor({ requestTimeout: 100 });
   try {
     await assert.rejects(handler.handle(get(server.port), {}), (error: unknown) => {
       assert.ok(error instanceof TimeoutError);
@@ -94,7 +101,7 @@ test("idle timeout (the body stalls) → TimeoutError 'idle' while reading", asy
     res.writeHead(200, { "content-length": "100" });
     res.write("partial");
   });
-  const handler = createNodeHttpHandler({ idleTimeout: 100 });
+  const handler = handlerFor({ idleTimeout: 100 });
   try {
     const response = await handler.handle(get(server.port), {});
     assert.equal(response.statusCode, 200);
@@ -114,7 +121,7 @@ test("connection refused → NetworkError flagged as a connection error", async 
   const server = await startLoopbackServer(() => undefined);
   const port = server.port;
   await server.close();
-  const handler = createNodeHttpHandler();
+  const handler = handlerFor();
   try {
     await assert.rejects(handler.handle(get(port), {}), (error: unknown) => {
       assert.ok(error instanceof NetworkError);
@@ -160,7 +167,7 @@ test("abort: the signal's reason when it is one of ours, else an AbortError carr
   const server = await startLoopbackServer((_req, res) => {
     if (res.socket) sockets.push(res.socket);
   });
-  const handler = createNodeHttpHandler();
+  const handler = handlerFor();
   try {
     const controller = new AbortController();
     const pending = handler.handle(get(server.port), { signal: controller.signal });
@@ -186,7 +193,7 @@ test("a body is read once: iterate, bytes() or text(); a second read throws", as
     res.write("one,");
     setTimeout(() => res.end("two"), 5);
   });
-  const handler = createNodeHttpHandler();
+  const handler = handlerFor();
   try {
     const a = await handler.handle(get(server.port), {});
     const parts: string[] = [];
@@ -212,7 +219,7 @@ test("an abandoned body gives its socket back: a short rest is drained for reuse
     if (res.socket) sockets.push(res.socket);
     res.end(req.url === "/big" ? big : "small body");
   });
-  const handler = createNodeHttpHandler({ maxConnections: 1 });
+  const handler = handlerFor({ maxConnections: 1 });
   try {
     const small = await handler.handle(get(server.port, "/small"), {});
     await small.body.cancel();
@@ -239,9 +246,9 @@ test("an abandoned body gives its socket back: a short rest is drained for reuse
 });
 
 test("options are checked; a destroyed handler refuses new requests", async () => {
-  assert.throws(() => createNodeHttpHandler({ maxConnections: 0 }), /maxConnections must be a positive number/);
-  assert.throws(() => createNodeHttpHandler({ requestTimeout: -1 }), /requestTimeout/);
-  const handler = createNodeHttpHandler();
+  assert.throws(() => handlerFor({ maxConnections: 0 }), /maxConnections must be a positive number/);
+  assert.throws(() => handlerFor({ requestTimeout: -1 }), /requestTimeout/);
+  const handler = handlerFor();
   await handler.destroy?.();
   await assert.rejects(handler.handle(get(1), {}), /destroyed/);
 });
@@ -259,7 +266,7 @@ test("stats(): the pool's sockets and requests, summed over origins", async () =
     await answered;
     res.end("ok");
   });
-  const handler = createNodeHttpHandler({ maxConnections: 2 });
+  const handler = handlerFor({ maxConnections: 2 });
   try {
     assert.deepEqual(handler.stats?.(), { connected: 0, free: 0, running: 0, pending: 0 }, "nothing before the first request");
     const responses = [1, 2, 3].map(() => handler.handle(get(server.port), {}));

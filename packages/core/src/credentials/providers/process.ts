@@ -71,9 +71,16 @@ async function run(
   signal: AbortSignal | undefined,
 ): Promise<ProcessOutput> {
   signal?.throwIfAborted();
-  // Imported here, not at the top: a Worker has no child processes, and must still load
-  // the credential chain this provider is part of.
-  const [{ spawn }, { basename }] = await Promise.all([import("node:child_process"), import("node:path")]);
+  // Imported here, not at the top, and inside `try`: a Worker or a browser has no child
+  // processes and must still load (and bundle) the credential chain this provider is part of.
+  let spawn: typeof import("node:child_process").spawn;
+  let basename: typeof import("node:path").basename;
+  try {
+    ({ spawn } = await import("node:child_process"));
+    ({ basename } = await import("node:path"));
+  } catch {
+    throw new CredentialsError("credential_process", "this runtime cannot start processes");
+  }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const shown = basename(program);
   return new Promise<ProcessOutput>((resolve, reject) => {

@@ -1,5 +1,5 @@
 // Expect: 100-continue through the Node handler (which hands such requests to
-// expect-continue.ts): a loopback node:http server with a 'checkContinue' listener plays the
+// node-http-transport.ts): a loopback node:http server with a 'checkContinue' listener plays the
 // server's side — 100 then the final status, a final status with no 100 (the body must never
 // arrive), no answer at all (the body goes after the wait), 417 — and the limits and the
 // abort signal apply while the client waits.
@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
 import { AbortError, NetworkError, StratusError, TimeoutError } from "../../src/errors/index.ts";
-import { createExpectContinueTransport, DEFAULT_CONTINUE_TIMEOUT_MS } from "../../src/http/expect-continue.ts";
+import { createNodeHttpTransport, DEFAULT_CONTINUE_TIMEOUT_MS } from "../../src/http/node-http-transport.ts";
 import type { HttpRequest } from "../../src/http/http-request.ts";
 import { createNodeHttpHandler, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS } from "../../src/http/node-handler.ts";
 import { RequestBody, RequestBodyError } from "../../src/http/request-body.ts";
@@ -248,7 +248,7 @@ test("417 Expectation Failed: sent again without the expectation, body straight 
       res.end();
     },
   });
-  const transport = createExpectContinueTransport({ maxConnections: 2, connectTimeout: 5_000, requestTimeout: 5_000, idleTimeout: 5_000, continueTimeout: 10_000 });
+  const transport = createNodeHttpTransport({ maxConnections: 2, connectTimeout: 5_000, requestTimeout: 5_000, idleTimeout: 5_000, continueTimeout: 10_000 });
   try {
     const response = await transport.expectContinue(put(server.port, BIG), {});
     assert.equal(response.statusCode, 200);
@@ -303,7 +303,7 @@ test("abort while waiting for the 100: the signal's reason, the socket closed, n
 
 test("request timeout while waiting for the 100 (or any answer) → TimeoutError 'request', retryable", async () => {
   const server = await startServer({ checkContinue: () => undefined });
-  const transport = createExpectContinueTransport({
+  const transport = createNodeHttpTransport({
     maxConnections: 1,
     connectTimeout: DEFAULT_CONNECT_TIMEOUT_MS,
     requestTimeout: 150,

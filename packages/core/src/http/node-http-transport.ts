@@ -1,10 +1,16 @@
 /**
- * `Expect: 100-continue` on Node.js: the one kind of request the undici handler cannot send.
- * undici's HTTP/1.1 client refuses an `expect` header (its `expectContinue` is HTTP/2 only),
- * so node-handler.ts hands a request that carries `expect: 100-continue` and a body to this
- * file, which sends it with `node:http` / `node:https` (imported on first use) and returns
- * the same `HttpResponse` the undici path does. Who asks for it is the service's business
- * (S3 adds the header to large PutObject/UploadPart bodies in its customizations).
+ * The Node.js transport on `node:http` / `node:https` (imported on first use), beside the
+ * undici one in node-handler.ts, which hands it two kinds of request:
+ *
+ *   - every request that carries `expect: 100-continue` and a body: undici's HTTP/1.1 client
+ *     refuses an `expect` header (its `expectContinue` is HTTP/2 only), and S3 asks for one
+ *     on large PutObject/UploadPart bodies (its customizations decide who asks);
+ *   - every request, when undici cannot be loaded: an application bundled into one file and
+ *     shipped without node_modules (a Lambda function, a CLI) still gets a pooled,
+ *     keep-alive transport with the same limits, from Node's own modules, and its bundle
+ *     does not carry undici's ~700 KiB (see load-undici.ts).
+ *
+ * It returns the same `HttpResponse` the undici path does. With an expectation:
  *
  *   headers ──▶ (socket connected) ──wait──┬─ 100 Continue ─────────▶ send the body ─▶ final response
  *                                          ├─ 1 s without an answer ─▶ send the body ─▶ final response
@@ -53,7 +59,7 @@
 import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from "node:http";
 import type { Socket } from "node:net";
 import { StratusError, TimeoutError } from "../errors/index.ts";
-import type { HandleOptions, HttpResponse } from "./http-handler.ts";
+import type { HandleOptions, HttpResponse, PoolStats } from "./http-handler.ts";
 import { encodeQuery, type HttpRequest } from "./http-request.ts";
 import { abortReason, toTransportError, type TransportLimits } from "./node-handler.ts";
 import { knownBodyLength, RequestBody, RequestBodyError } from "./request-body.ts";
@@ -71,22 +77,26 @@ const DRAIN_LIMIT_BYTES = 64 * 1024;
 /** Bytes and strings go out in slices this large, so upload progress can be observed. */
 const SLICE_BYTES = 1024 * 1024;
 
-export interface ExpectContinueOptions extends TransportLimits {
+export interface NodeHttpTransportOptions extends TransportLimits {
   /** Sockets per origin in this transport's own pool (the client's `maxConnections`). */
   readonly maxConnections: number;
   /** Milliseconds to wait for `100 Continue` before sending the body anyway (default 1 000). */
   readonly continueTimeout?: number | undefined;
 }
 
-export interface ExpectContinueTransport {
+export interface NodeHttpTransport {
+  /** Sends `request` as it is (any `expect` header dropped). */
+  send(request: HttpRequest, options: HandleOptions): Promise<HttpResponse>;
   /** Sends `request` (with a body), waiting for `100 Continue` before the body; see the header. */
   expectContinue(request: HttpRequest, options: HandleOptions): Promise<HttpResponse>;
+  /** The keep-alive agents' sockets and queued requests, summed. */
+  stats(): PoolStats;
   /** Closes this transport's sockets; later requests are refused. */
   destroy(): Promise<void>;
 }
 
-export function createExpectContinueTransport(options: ExpectContinueOptions): ExpectContinueTransport {
-  return new NodeExpectContinueTransport(options);
+export function createNodeHttpTransport(options: NodeHttpTransportOptions): NodeHttpTransport {
+  return new NodeHttpTransportImpl(options);
 }
 
 /** `node:http` or `node:https` with the agent this transport keeps for it. */
@@ -100,13 +110,15 @@ interface Settings {
   readonly continueTimeout: number;
 }
 
-class NodeExpectContinueTransport implements ExpectContinueTransport {
+class NodeHttpTransportImpl implements NodeHttpTransport {
   readonly #settings: Settings;
   readonly #maxConnections: number;
   readonly #clients = new Map<HttpRequest["protocol"], Promise<NodeClient>>();
+  /** The same clients once loaded, for the synchronous `stats()`. */
+  readonly #loaded: NodeClient[] = [];
   #destroyed = false;
 
-  constructor(options: ExpectContinueOptions) {
+  constructor(options: NodeHttpTransportOptions) {
     const continueTimeout = options.continueTimeout ?? DEFAULT_CONTINUE_TIMEOUT_MS;
     if (!Number.isFinite(continueTimeout) || continueTimeout < 0) {
       throw new StratusError(`continueTimeout must be a number of milliseconds; got ${String(continueTimeout)}`);
@@ -118,11 +130,14 @@ class NodeExpectContinueTransport implements ExpectContinueTransport {
     };
   }
 
+  async send(request: HttpRequest, options: HandleOptions): Promise<HttpResponse> {
+    const client = await this.#ready(request, options.signal);
+    return (await exchange(client, request, options.signal, this.#settings, false)).response;
+  }
+
   async expectContinue(request: HttpRequest, options: HandleOptions): Promise<HttpResponse> {
     const signal = options.signal;
-    if (signal?.aborted) throw abortReason(signal);
-    if (this.#destroyed) throw new StratusError("the client was destroyed; create a new one to send more requests");
-    const client = await this.#client(request.protocol);
+    const client = await this.#ready(request, signal);
     const first = await exchange(client, request, signal, this.#settings, hasContent(request.body));
     if (first.response.statusCode !== 417 || !first.bodyWithheld) return first.response;
     // 417: the server (or a proxy) will not honour the expectation; ask again without it.
@@ -130,17 +145,41 @@ class NodeExpectContinueTransport implements ExpectContinueTransport {
     return (await exchange(client, request, signal, this.#settings, false)).response;
   }
 
+  stats(): PoolStats {
+    const total = { connected: 0, free: 0, running: 0, pending: 0 };
+    const count = (lists: NodeJS.ReadOnlyDict<readonly unknown[]>): number => Object.values(lists).reduce((sum, list) => sum + (list?.length ?? 0), 0);
+    for (const { agent } of this.#loaded) {
+      const busy = count(agent.sockets);
+      const free = count(agent.freeSockets);
+      total.connected += busy + free;
+      total.free += free;
+      total.running += busy;
+      total.pending += count(agent.requests);
+    }
+    return total;
+  }
+
   async destroy(): Promise<void> {
     this.#destroyed = true;
     const clients = [...this.#clients.values()];
     this.#clients.clear();
+    this.#loaded.length = 0;
     for (const client of await Promise.all(clients)) client.agent.destroy();
+  }
+
+  async #ready(request: HttpRequest, signal: AbortSignal | undefined): Promise<NodeClient> {
+    if (signal?.aborted) throw abortReason(signal);
+    if (this.#destroyed) throw new StratusError("the client was destroyed; create a new one to send more requests");
+    return this.#client(request.protocol);
   }
 
   #client(protocol: HttpRequest["protocol"]): Promise<NodeClient> {
     let client = this.#clients.get(protocol);
     if (client === undefined) {
-      client = loadClient(protocol, this.#maxConnections);
+      client = loadClient(protocol, this.#maxConnections).then((loaded) => {
+        this.#loaded.push(loaded);
+        return loaded;
+      });
       this.#clients.set(protocol, client);
     }
     return client;
@@ -149,12 +188,18 @@ class NodeExpectContinueTransport implements ExpectContinueTransport {
 
 async function loadClient(protocol: HttpRequest["protocol"], maxSockets: number): Promise<NodeClient> {
   const agentOptions = { keepAlive: true, maxSockets, timeout: KEEP_ALIVE_MS };
-  if (protocol === "https:") {
-    const https = await import("node:https");
-    return { request: (options) => https.request(options), agent: new https.Agent(agentOptions) };
+  // Inside `try` so that a bundle for browsers and workers (which never take this path:
+  // only the Node transport does) is accepted by bundlers without node:http.
+  try {
+    if (protocol === "https:") {
+      const https = await import("node:https");
+      return { request: (options) => https.request(options), agent: new https.Agent(agentOptions) };
+    }
+    const http = await import("node:http");
+    return { request: (options) => http.request(options), agent: new http.Agent(agentOptions) };
+  } catch (error) {
+    throw new StratusError("this transport needs Node's http module", { cause: error });
   }
-  const http = await import("node:http");
-  return { request: (options) => http.request(options), agent: new http.Agent(agentOptions) };
 }
 
 /** Where the body stands: waiting for 100, going out, all handed to the socket, or never sent. */
