@@ -23,6 +23,12 @@ const builds = new Map<string, BuildResult>(
   ),
 );
 
+// Stratus's modular form of the same app (bench/apps/bundle/stratus-modular.mjs): the
+// core's ServiceClient and the operation schemas the app calls, as v3's Client + Command.
+const modular = new Map(
+  await Promise.all(TARGETS.map(async ({ target }) => [target, await bundle(join(APPS, "bundle", "stratus-modular.mjs"), target)] as const)),
+);
+
 const figures: Figure[] = [];
 for (const { target, label } of TARGETS) {
   for (const [suffix, field] of [["minified", "bytes"], ["minified + gzip", "gzipBytes"]] as const) {
@@ -40,6 +46,19 @@ for (const { target, label } of TARGETS) {
   }
 }
 
+// The modular build, against the same peer builds (their apps do not change).
+for (const { target, label } of TARGETS) {
+  const result = modular.get(target);
+  const values: Partial<Record<PeerId, number | null>> = {};
+  const notes: Partial<Record<PeerId, string>> = {};
+  for (const peer of PEERS) {
+    const build = peer.id === "stratus" ? result : builds.get(`${peer.id} ${target}`);
+    values[peer.id] = build?.ok ? build.gzipBytes : null;
+    if (!build?.ok) notes[peer.id] = `cannot bundle for ${label}: ${build?.reason ?? "not built"}`;
+  }
+  figures.push({ name: `bundle size, ${label}, minified + gzip, Stratus modular API`, unit: "bytes", better: "lower", values, notes });
+}
+
 const details: string[] = [];
 for (const { target, label } of TARGETS) {
   const result = builds.get(`stratus ${target}`);
@@ -55,7 +74,9 @@ publish("bundle", {
   method: [
     "The same small app for every peer (`bench/apps/bundle/<peer>.mjs`: S3 GetObject + PutObject and DynamoDB GetItem, through the app modules in `bench/apps/`), " +
       "bundled with esbuild (`--bundle --minify --format=esm`, and `--platform=node`, or `--platform=browser --conditions=worker,browser`), then gzipped at level 9. " +
-      "The raw-undici app is what a client hand-written on undici ships: undici itself and a few lines.",
+      "The raw-undici app is what a client hand-written on undici ships: undici itself and a few lines. " +
+      "The \"Stratus modular API\" rows bundle `bench/apps/bundle/stratus-modular.mjs` instead: the same calls through the core's `ServiceClient` and the operation schemas from `@stratus/s3/schema` / `@stratus/dynamodb/schema` (v3's app is already in its Client + Command form). " +
+      "Stratus imports undici at run time by a specifier bundlers leave alone, so no Stratus bundle carries it; a bundle run without node_modules uses node:http.",
   ],
   figures,
   details,

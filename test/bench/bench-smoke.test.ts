@@ -20,6 +20,8 @@ const FIGURES: ReadonlyArray<{ readonly name: string; readonly stratusMayBeMissi
   { name: "bundle size, node, minified + gzip" },
   { name: "bundle size, browser/worker, minified", stratusMayBeMissing: true },
   { name: "bundle size, browser/worker, minified + gzip", stratusMayBeMissing: true },
+  { name: "bundle size, node, minified + gzip, Stratus modular API" },
+  { name: "bundle size, browser/worker, minified + gzip, Stratus modular API", stratusMayBeMissing: true },
   { name: "cold start, S3 GetObject (bundled)" },
   { name: "cold start, DynamoDB GetItem (bundled)" },
   { name: "cold start, S3 GetObject (unbundled)" },
