@@ -34,7 +34,8 @@
  *
  * Adaptive mode is standard mode plus the rate limiter: `beforeAttempt` takes a send token
  * (0 means go; otherwise sleep that long and ask again, see token-bucket.ts for why), and
- * every response, success or failure, tells the limiter whether it was a throttle.
+ * every response, success or failure, tells the limiter whether it was a throttle, and when
+ * the answered attempt was sent (rate-limiter.ts cuts once for attempts already in flight).
  *
  * Legacy mode runs as standard mode with the configured attempt count (5 unless set, from
  * config/retry.ts). botocore's legacy mode is driven by `_retry.json`: no quota, a delay of
@@ -126,6 +127,8 @@ export function createRetryStrategy(config: RetryConfig, deps: RetryStrategyDeps
     const invocationId = uuid();
     /** What this call's last retry took from the quota; what a success gives back. */
     let lastRetryCost: number | undefined;
+    /** When the current attempt took its send token (adaptive mode), for the rate limiter. */
+    let sentAtMs: number | undefined;
     const resent = new Set<FailureKind>();
     let succeeded = false;
 
@@ -136,11 +139,15 @@ export function createRetryStrategy(config: RetryConfig, deps: RetryStrategyDeps
     return {
       invocationId,
       beforeAttempt() {
-        return rateLimiter ? rateLimiter.acquire(now()) : 0;
+        if (!rateLimiter) return 0;
+        const nowMs = now();
+        const waitMs = rateLimiter.acquire(nowMs);
+        if (waitMs === 0) sentAtMs = nowMs;
+        return waitMs;
       },
       decide(outcome, attempt) {
         const kind = classify(outcome);
-        rateLimiter?.update(kind === "throttling", now());
+        rateLimiter?.update(kind === "throttling", now(), sentAtMs);
 
         if (kind === undefined) return refuse(kind, "not-retryable");
         if (attempt >= maxAttempts) return refuse(kind, "max-attempts");
@@ -160,7 +167,7 @@ export function createRetryStrategy(config: RetryConfig, deps: RetryStrategyDeps
         if (succeeded) return;
         succeeded = true;
         quota.release(lastRetryCost ?? NO_RETRY_REFUND);
-        rateLimiter?.update(false, now());
+        rateLimiter?.update(false, now(), sentAtMs);
       },
       invocationIdHeader() {
         return invocationIdHeader(invocationId);

@@ -151,10 +151,12 @@ function simulate(options: {
   readonly limit: number;
   readonly seconds: number;
   readonly from: number;
+  /** Tell the limiter when each answered attempt was sent, as the strategy does (default true). */
+  readonly sendTimes?: boolean;
 }): SimulationResult {
-  type Step = { at: number; worker: number; what: "acquire" | "respond"; throttled: boolean };
+  type Step = { at: number; worker: number; what: "acquire" | "respond"; throttled: boolean; sentAt: number };
   const queue: Step[] = [];
-  for (let w = 0; w < options.workers; w++) queue.push({ at: w, worker: w, what: "acquire", throttled: false });
+  for (let w = 0; w < options.workers; w++) queue.push({ at: w, worker: w, what: "acquire", throttled: false, sentAt: 0 });
   const accepted: number[] = [];
   let sent = 0;
   let throttled = 0;
@@ -179,10 +181,10 @@ function simulate(options: {
         sent++;
         if (!isThrottled) acceptedLate++;
       }
-      queue.push({ at: step.at + options.latencyMs, worker: step.worker, what: "respond", throttled: isThrottled });
+      queue.push({ at: step.at + options.latencyMs, worker: step.worker, what: "respond", throttled: isThrottled, sentAt: step.at });
     } else {
-      options.limiter?.update(step.throttled, step.at);
-      queue.push({ at: step.at, worker: step.worker, what: "acquire", throttled: false });
+      options.limiter?.update(step.throttled, step.at, options.sendTimes === false ? undefined : step.sentAt);
+      queue.push({ at: step.at, worker: step.worker, what: "acquire", throttled: false, sentAt: 0 });
     }
   }
   const seconds = options.seconds - options.from;
@@ -224,4 +226,35 @@ test("a server that never throttles never turns the limiter on", () => {
   assert.equal(result.throttled, 0);
   assert.equal(limiter.snapshot().enabled, false);
   assert.equal(result.sendRate, 200); // 4 callers, 20 ms each
+});
+
+test("a throttle of an attempt sent before the last cut does not cut again", () => {
+  const limiter = createRateLimiter(0);
+  for (let t = 10; t <= 500; t += 10) limiter.update(false, t, t - 5); // 50 answers by 0.5 s
+  limiter.update(true, 600, 590); // measured 0.8 * 100 = 80: the cut is to 56
+  near(limiter.snapshot().fillRate, 56, "0.7 * 80");
+  // Attempts that were in flight at 600 come back throttled too: the cut already answered them.
+  for (let t = 601; t <= 620; t++) limiter.update(true, t, 595);
+  near(limiter.snapshot().fillRate, 56, "still one cut");
+  assert.equal(limiter.snapshot().cubic.lastThrottleSec, 0.6);
+  // An attempt sent after the cut and throttled is a new event.
+  limiter.update(true, 700, 650);
+  near(limiter.snapshot().fillRate, 0.7 * 56, "a second cut, from the allowed rate");
+  // Without send times every throttle cuts (botocore's and the v3 SDK's rule).
+  const compounding = createRateLimiter(0);
+  for (let t = 10; t <= 500; t += 10) compounding.update(false, t);
+  for (let t = 600; t < 605; t++) compounding.update(true, t);
+  near(compounding.snapshot().fillRate, 0.7 * 0.7 * 0.7 * 0.7 * 0.7 * 80, "five cuts");
+});
+
+test("convergence: 32 callers at 50 ms latency against a 200 req/s server keep near it when stale throttles do not cut", () => {
+  const run = (sendTimes: boolean): SimulationResult =>
+    simulate({ limiter: createRateLimiter(0), workers: 32, latencyMs: 50, limit: 200, seconds: 30, from: 10, sendTimes });
+  const once = run(true);
+  const compounding = run(false);
+  // Each congestion event brings several throttles of attempts already in flight; cutting
+  // for each of them (0.7^k) left the client far below the limit for most of the run.
+  assert.ok(once.sendRate >= 150 && once.sendRate <= 210, `send rate ${once.sendRate}`);
+  assert.ok(once.throttled < once.sent * 0.05, `${once.throttled} throttled of ${once.sent}`);
+  assert.ok(compounding.sendRate < once.sendRate - 30, `compounding ${compounding.sendRate}, once ${once.sendRate}`);
 });
