@@ -25,6 +25,8 @@ export { ServiceError, type ResponseMetadata, type ServiceErrorClass, type Servi
 export * from "./http/index.ts";
 export * from "./checksums/index.ts";
 export * from "./client/index.ts";
+export type { HttpLogOptions } from "./client/config.ts";
+export * from "./logging/index.ts";
 export * from "./validate/index.ts";
 export * from "./paginate/index.ts";
 export * from "./wait/index.ts";

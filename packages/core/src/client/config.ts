@@ -32,11 +32,23 @@ export interface HttpOptions {
 
 /**
  * Where the client tells what it does. Messages never contain credentials, signatures or
- * member values: operation names, attempts, statuses, request ids and delays only.
+ * member values: operation names, attempts, statuses, request ids and delays only (with
+ * `logHttp`, also each request and response, redacted; with its `bodies`, member values).
+ * `consoleLogger()` (logging/) is a ready one.
  */
 export interface Logger {
   debug?(message: string, details?: Readonly<Record<string, unknown>>): void;
   warn?(message: string, details?: Readonly<Record<string, unknown>>): void;
+}
+
+/** What `logHttp` shows besides each request's and response's first line and headers. */
+export interface HttpLogOptions {
+  /**
+   * In-memory textual bodies (JSON, XML, form, text), with secret-named fields redacted
+   * and cut at 8 KiB; otherwise only their size. Member values (an SSM parameter, an
+   * item's attributes) then reach the logger: turn it on for debugging only.
+   */
+  readonly bodies?: boolean | undefined;
 }
 
 export interface ClientConfig {
@@ -65,6 +77,14 @@ export interface ClientConfig {
   /** The client's own hooks; they run after the service package's. */
   readonly hooks?: ServiceHooks | undefined;
   readonly logger?: Logger | undefined;
+  /**
+   * Log every attempt's request and response through `logger.debug` (nothing without a
+   * logger that has `debug`, e.g. `consoleLogger({ level: "debug" })`): method, URL,
+   * headers, body size, status, request id, attempt, duration. Authorization keeps only
+   * its scheme; security tokens, presigned-URL credentials and signatures, cookies and any
+   * secret-named header, parameter or body field are redacted (logging/redact.ts).
+   */
+  readonly logHttp?: boolean | HttpLogOptions | undefined;
   /** Stands in for `process.env` (tests, isolated applications). */
   readonly env?: Env | undefined;
   /** The partitions document (`partitions.json`); the core's generated copy otherwise. */

@@ -71,6 +71,7 @@ import { applyChecksums, checkedChunks, checkResponseBytes, expectedResponseChec
 import { applyContentMd5 } from "./steps/content-md5.ts";
 import { attachEventStream } from "./steps/event-stream.ts";
 import { applyEndpoint, endpointParameters, RELATIVE_ENDPOINT, resolveCallEndpoint, type CallEndpoint } from "./steps/endpoint.ts";
+import { exchangeLog } from "./steps/log-exchange.ts";
 import {
   isSuccess,
   parseFailure,
@@ -148,7 +149,8 @@ export async function invokeOperation<O extends object>(
       logAttemptFailure(runtime, operation, attempt, result.error, resendable ? decision : { retry: false, kind: decision.kind, reason: "one-shot-body" });
       if (!decision.retry) throw result.error;
       if (!resendable) throw notResent(result.error, prepared.request);
-      if (decision.kind === "expired-token") runtime.credentials.invalidate();
+      // Only the credentials this attempt was refused: concurrent calls share one refresh.
+      if (decision.kind === "expired-token") runtime.credentials.invalidate(result.credentials);
       await call.sleep(decision.delayMs);
       metadata.totalRetryDelay += decision.delayMs;
     }
@@ -215,7 +217,7 @@ export async function prepareRequest(runtime: ClientRuntime, operation: Operatio
 
 type AttemptResult =
   | { readonly ok: true; readonly output: Record<string, unknown>; readonly streamed: boolean }
-  | { readonly ok: false; readonly error: unknown; readonly outcome: AttemptOutcome };
+  | { readonly ok: false; readonly error: unknown; readonly outcome: AttemptOutcome; readonly credentials?: Credentials | undefined };
 
 async function tryAttempt(
   runtime: ClientRuntime,
@@ -229,9 +231,12 @@ async function tryAttempt(
   const context: HookContext = { operation, input: prepared.input, attempt };
 
   // 8–11. Retry headers, user agent, beforeSign hooks, signature.
-  const { request, signingDate } = await buildAttempt(runtime, prepared, retry, attempt, call);
+  const { request, signingDate, credentials } = await buildAttempt(runtime, prepared, retry, attempt, call);
 
-  // 12. Send: resolves when the status and headers have arrived.
+  // 12. Send: resolves when the status and headers have arrived. With `logHttp`, the
+  //     request and (after 13) the response are logged, redacted (steps/log-exchange.ts).
+  const wire = exchangeLog(runtime, operation, attempt);
+  wire?.request(request);
   let response: HttpResponse;
   try {
     response = await runtime.http.handle(request, { signal: call.signal });
@@ -248,6 +253,7 @@ async function tryAttempt(
   } catch (error) {
     return connectionFailure(error, call);
   }
+  wire?.response(raw, streamed);
 
   try {
     // 14. Clock: learn the server's time; note whether this attempt was signed off it.
@@ -290,7 +296,7 @@ async function tryAttempt(
       attempts: metadata.attempts,
       totalRetryDelay: metadata.totalRetryDelay,
     });
-    return { ok: false, error, outcome: serviceOutcome(error, parsed.shape?.retryable, raw, skewed) };
+    return { ok: false, error, outcome: serviceOutcome(error, parsed.shape?.retryable, raw, skewed), credentials };
   } catch (error) {
     // A stream nobody will get (a hook or the parser threw): give its socket back.
     if (streamed && !response.body.bodyUsed) await response.body.cancel();
@@ -305,7 +311,7 @@ async function buildAttempt(
   retry: RetryCall,
   attempt: number,
   call: CallScope,
-): Promise<{ request: HttpRequest; signingDate: Date }> {
+): Promise<{ request: HttpRequest; signingDate: Date; credentials: Credentials | undefined }> {
   const { operation } = prepared;
 
   // 8. Retry headers: one invocation id per call, this attempt's number of the maximum.
@@ -322,13 +328,13 @@ async function buildAttempt(
   const credentials = target.scheme === "none" ? undefined : await resolveCredentials(runtime, call);
   const signingDate = runtime.clock.now();
   request = signAttempt({ request, operation, target, credentials, signingDate });
-  return { request, signingDate };
+  return { request, signingDate, credentials };
 }
 
 // ── the small pieces the phases above call ─────────────────────────────────────────────
 
 /** 1: the input as a record, or a ValidationError listing every problem. No input means `{}`. */
-function validate(operation: OperationSchema, input: object | undefined | null): Readonly<Record<string, unknown>> {
+export function validate(operation: OperationSchema, input: object | undefined | null): Readonly<Record<string, unknown>> {
   const given: object = input ?? {};
   const structure = operation.input ? resolveShape(operation.input) : undefined;
   const problems = structure
@@ -432,7 +438,10 @@ function attachStream(output: Record<string, unknown>, member: string, body: Res
     () => call.release(),
   );
   output[member] = live;
-  Object.defineProperty(output, Symbol.asyncDispose, { value: () => live.cancel(), enumerable: false });
+  // Bound, not a closure: an arrow here would share this function's scope with the source's
+  // `release`, which the body's collection net holds, and so keep `live` from ever being
+  // collected (response-body.ts).
+  Object.defineProperty(output, Symbol.asyncDispose, { value: live[Symbol.asyncDispose].bind(live), enumerable: false });
 }
 
 function logAttemptFailure(

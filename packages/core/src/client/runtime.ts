@@ -33,6 +33,7 @@ import type { ServiceDefinition } from "./definition.ts";
 import type { ServiceHooks } from "./hooks.ts";
 import { defaultPartitions } from "./partitions.ts";
 import { EndpointCache, type EndpointSettings } from "./steps/endpoint.ts";
+import { httpLogSettings, type HttpLogSettings } from "./steps/log-exchange.ts";
 import { userAgentString } from "./steps/user-agent.ts";
 
 export interface ClientRuntime {
@@ -48,6 +49,8 @@ export interface ClientRuntime {
   readonly hooks: readonly ServiceHooks[];
   readonly userAgent: string;
   readonly logger: Logger | undefined;
+  /** `logHttp`, resolved (steps/log-exchange.ts); undefined when off. */
+  readonly logHttp: HttpLogSettings | undefined;
 }
 
 export interface RuntimeParts {
@@ -104,6 +107,7 @@ export async function resolveRuntime(definition: ServiceDefinition, config: Clie
     hooks: [definition.hooks, config.hooks].filter((hooks): hooks is ServiceHooks => hooks !== undefined),
     userAgent: userAgentString(schema.serviceId),
     logger: config.logger,
+    logHttp: httpLogSettings(config.logHttp),
   };
 }
 

@@ -11,7 +11,8 @@
  * Constructing one reads no file, opens no socket and imports nothing heavy: the settings
  * (through the session), the credentials and the HTTP pool are resolved on the first call
  * and then shared by every call of the client. `send` runs the pipeline (pipeline.ts);
- * `buildRequest` runs it up to the signed request without sending it.
+ * `buildRequest` runs it up to the signed request without sending it; `presign` up to a
+ * URL signed in its query (presign.ts).
  *
  * The transport is undici on Node.js and the platform's fetch elsewhere (transport.ts).
  * The pool lives until `destroy()` (or `await using client = new SQS()`), which closes its
@@ -26,10 +27,26 @@ import { ClockOffset } from "./clock.ts";
 import type { ClientConfig } from "./config.ts";
 import type { ServiceDefinition } from "./definition.ts";
 import { buildRequest, invokeOperation, type BuiltRequest, type Output } from "./pipeline.ts";
+import { operationNamed, presignOperation, type PresignedHttpRequest, type PresignOptions } from "./presign.ts";
 import { resolveRuntime, type ClientRuntime } from "./runtime.ts";
 import { createDefaultHttpHandler } from "./transport.ts";
 
+/**
+ * The definition a client was built from, for tools that work beside the pipeline (the
+ * test Stubber needs the service's error classes). Not on the class, so generated clients
+ * show no extra member, and not exported from the main entry point.
+ */
+export function definitionOf(client: ServiceClient): ServiceDefinition {
+  return readDefinition(client);
+}
+
+let readDefinition: (client: ServiceClient) => ServiceDefinition;
+
 export class ServiceClient implements AsyncDisposable {
+  static {
+    readDefinition = (client) => client.#definition;
+  }
+
   readonly #definition: ServiceDefinition;
   readonly #config: ClientConfig;
   readonly #clock = new ClockOffset();
@@ -50,6 +67,19 @@ export class ServiceClient implements AsyncDisposable {
   /** The first attempt's signed request, exactly as `send` would send it; nothing is sent. */
   buildRequest(operation: OperationSchema, input: object, options?: CallOptions): Promise<BuiltRequest> {
     return buildRequest(() => this.#resolveRuntime(), operation, input, options);
+  }
+
+  /**
+   * A URL that authorises one call of `operation` (its schema, or its name: "GetObject")
+   * with this input until it expires (900 s by default, 7 days at most), signed with the
+   * client's credentials; nothing is sent. See presign.ts.
+   */
+  presign(operation: OperationSchema | string, input: object, options?: PresignOptions): Promise<PresignedHttpRequest> {
+    const find =
+      typeof operation === "string"
+        ? () => operationNamed(this, ServiceClient.prototype, operation, this.#definition.schema.serviceId)
+        : () => operation;
+    return presignOperation(() => this.#resolveRuntime(), find, input, options);
   }
 
   /** Closes the client's connection pool. Calls made afterwards fail. */
