@@ -29,14 +29,13 @@
 import type { CallOptions } from "../client/call-scope.ts";
 import type { ServiceDefinition } from "../client/definition.ts";
 import { definitionOf, ServiceClient } from "../client/service-client.ts";
-import { ValidationError } from "../errors/index.ts";
 import type { ResponseMetadata } from "../errors/service-error.ts";
 import type { EventStream } from "../eventstream/event-stream.ts";
 import { isStreamingBodyInput, toRequestBody } from "../http/request-body.ts";
 import type { ResponseBody } from "../http/response-body.ts";
 import { membersOf } from "../schema/normalize.ts";
 import type { OperationSchema, StructureShape } from "../schema/types.ts";
-import { validateInput } from "../validate/validate.ts";
+import { validate } from "../client/pipeline.ts";
 import { ANY_PARAMS, type Any, type AnyParams } from "./any.ts";
 import { differences } from "./compare.ts";
 import { InvalidStubError, PendingStubsError, StubberError, StubMismatchError, UnexpectedCallError } from "./errors.ts";
@@ -260,17 +259,6 @@ export class Stubber<C extends ServiceClient = ServiceClient> implements Disposa
     this.#operations ??= operationsOf(this.client);
     return this.#operations;
   }
-}
-
-/** As the pipeline's phase 1: every problem at once, nothing answered if any. No input means `{}`. */
-function validate(operation: OperationSchema, input: object | undefined | null): Readonly<Record<string, unknown>> {
-  const given: object = input ?? {};
-  const shape = inputShapeOf(operation);
-  const problems = shape
-    ? validateInput(shape, given)
-    : Object.keys(given).map((key) => ({ path: `input.${key}`, message: `${operation.name} takes no input` }));
-  if (problems.length > 0) throw new ValidationError(operation.name, problems);
-  return given as Readonly<Record<string, unknown>>;
 }
 
 /** The input with each streamed member (a Blob, a stream) read into bytes, so it compares by content. */
