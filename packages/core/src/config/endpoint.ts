@@ -14,9 +14,11 @@
  * underscores in both (botocore hyphenizes the id before replacing), so "sso-oidc" and
  * "SSO OIDC" land on the same names.
  *
- * Every URL found is checked (absolute http or https) and returned exactly as written, so a
- * path or trailing slash the user wrote is kept. Messages never echo an unparsable URL: it
- * may carry a password in its user-info part.
+ * Every URL found is checked (absolute http or https, with a host right after "//", no
+ * spaces, control characters or backslashes that WHATWG URL would quietly repair) and
+ * returned as written but for spaces around it, so a path or trailing slash the user wrote
+ * is kept. Messages never echo an unparsable URL: it may carry a password in its user-info
+ * part.
  */
 import type { Env } from "../credentials/provider.ts";
 import { ConfigError } from "../errors/index.ts";
@@ -97,16 +99,25 @@ function fromServicesSection(options: EndpointUrlOptions): Found<string> | undef
 }
 
 function checkedUrl(found: Found<string>): string {
+  // Spaces around the URL (a line break at the end of a variable) are not part of it.
+  const value = found.value.trim();
   let url: URL;
   try {
-    url = new URL(found.value);
+    url = new URL(value);
   } catch {
     throw new ConfigError(`${found.source} is not a valid URL; expected an absolute http:// or https:// URL`);
   }
   // WHATWG parsing accepts "http:host" for special schemes; insist on the "//" people mean.
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || !/^https?:\/\//i.test(found.value)) {
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || !/^https?:\/\//i.test(value)) {
     const scheme = url.protocol === "http:" || url.protocol === "https:" ? "" : ` (it uses "${url.protocol}")`;
     throw new ConfigError(`${found.source} must be an absolute URL starting with http:// or https://${scheme}`);
   }
-  return found.value;
+  // WHATWG parsing also repairs "http:///host", backslashes, and spaces or control
+  // characters (dropped or trimmed). The URL goes to the endpoint rules as written, and
+  // their parseURL does not repair: a rule that tries it and fails would then fall back to
+  // the AWS endpoint, ignoring this one. So the written form must already be clean.
+  if (!/^https?:\/\/[^/?#\\]/i.test(value) || /[\x00-\x20\x7f\\]/.test(value)) {
+    throw new ConfigError(`${found.source} must name a host right after the "//" and hold no spaces, control characters or backslashes`);
+  }
+  return value;
 }

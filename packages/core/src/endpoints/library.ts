@@ -234,8 +234,13 @@ export interface ParsedUrl extends ValueRecord {
 
 // scheme "://" authority path, and nothing after: a "?" or "#" anywhere fails the match.
 const URL_SHAPE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)$/;
-// RFC 3986 reg-name characters (unreserved, sub-delims, "%"), then an optional port.
-const HOST_PORT = /^([A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::(\d{1,5}))?$/;
+// A host, then an optional port; never user info. The host may hold anything WHATWG URL
+// accepts in one (every code point but controls, space and # / : < > ? @ [ \ ] ^ |, and
+// "%" only as an escape), as the v3 SDK's parseURL and config/endpoint.ts accept: were
+// this stricter, a rule that tries parseURL and falls through when it fails would send
+// the call to AWS instead of the endpoint the user configured (S3's control-plane rules
+// do exactly that).
+const HOST_PORT = /^((?:[^\x00-\x20\x7f#/:<>?@[\\\]^|%]|%[0-9A-Fa-f]{2})+)(?::(\d{1,5}))?$/;
 const BRACKETED_IPV6_PORT = /^\[([0-9A-Fa-f:.]+(?:%25[A-Za-z0-9\-._~]+)?)\](?::(\d{1,5}))?$/;
 
 /**

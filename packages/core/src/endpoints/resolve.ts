@@ -5,7 +5,8 @@
  *       1. compile    the document, once per rule set object     (rule-set.ts)
  *       2. bind       parameters: defaults, required, types       (bindParameters)
  *       3. evaluate   rules in order; the first that matches wins (evaluateRules)
- *            endpoint rule → ResolvedEndpoint { url, headers, properties }
+ *            endpoint rule → ResolvedEndpoint { url, headers, properties }; a url that
+ *                            WHATWG URL cannot parse is an "invalid-parameter" error
  *            error rule    → throws EndpointError with the rule's message
  *            tree rule     → evaluates its sub-rules; if none matches, that is an error
  *                            too (the spec makes trees terminal: no falling through)
@@ -120,6 +121,13 @@ function conditionsHold(rule: CompiledRule, frame: Frame): boolean {
 
 function evaluateEndpointRule(rule: CompiledEndpointRule, frame: Frame): ResolvedEndpoint {
   const url = evaluateString(rule.url, frame, `${rule.where}: the endpoint url`);
+  // Rule sets splice parameters into URLs (an access point's name in front of a custom
+  // endpoint's host, say); when the parameters cannot make a URL together, as with an
+  // IPv6 endpoint there, that is reported here rather than returned for a later parse to
+  // fail on.
+  if (!URL.canParse(url)) {
+    throw new EndpointError("invalid-parameter", `the parameters ${describeParams(frame)} make the endpoint ${JSON.stringify(url)}, which is not a valid URL`);
+  }
   const headers: Record<string, string[]> = {};
   for (const [name, values] of rule.headers) {
     headers[name] = values.map((v) => evaluateString(v, frame, `${rule.where}: header ${name}`));

@@ -36,7 +36,8 @@
  * Requests are written straight from the input into a `CborWriter` (no intermediate
  * tree); responses are decoded by `decodeCbor` into plain data, then read by shape. Values
  * follow protocol.ts: Dates, Uint8Arrays, numbers (a 64-bit integer beyond 2^53 becomes
- * the nearest number, as in the JSON protocols).
+ * the nearest number, as in the JSON protocols; an integer member holding a fraction, NaN
+ * or ±Infinity is a ParseError).
  */
 import { ParseError, StratusError } from "../errors/index.ts";
 import type { HttpRequest } from "../http/http-request.ts";
@@ -336,9 +337,15 @@ function readValue(shape: Shape, value: unknown, where: string): unknown {
     case "short":
     case "integer":
     case "long":
+    case "biginteger": {
+      // Any integer encoding, or an integral float (the spec lets a sender choose); a
+      // fraction, NaN, ±Infinity or a bignum past a double's range is no integer.
+      const n = typeof value === "bigint" ? Number(value) : value;
+      if (typeof n === "number" && Number.isInteger(n)) return n;
+      throw mismatch(where, "an integer", value);
+    }
     case "float":
     case "double":
-    case "biginteger":
       if (typeof value === "number") return value;
       if (typeof value === "bigint") return Number(value);
       throw mismatch(where, "a number", value);

@@ -24,7 +24,9 @@
  *   document    anything (it is sent as plain JSON)
  *
  * and at the top level, URI labels that would be empty (`/{Bucket}/…` with Bucket "") and
- * host labels that cannot be part of a host name.
+ * host labels that cannot be part of a host name, and, for a request, header-bound strings
+ * that HTTP cannot carry (control characters, anything beyond U+00FF) and prefix-header
+ * keys that cannot be part of a header name.
  *
  * Not checked, on purpose: `pattern` (model patterns are Java regexes that JavaScript does
  * not always read the same way, and botocore does not check them either) and enum values.
@@ -40,13 +42,20 @@ import type { ListShape, MapShape, ScalarShape, Shape, StructureShape } from "..
 
 const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+// RFC 9110: a field value is visible Latin-1 and tabs/spaces; a field name is a token.
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Every problem with `input` as an instance of `structure`; empty when it is valid. */
 export function validateInput(structure: StructureShape, input: unknown, root = "input"): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const walker = new Walker(problems);
   walker.structure(structure, input, root);
-  if (isPlainObject(input)) topLevelLabels(structure, input, root, problems);
+  if (isPlainObject(input)) {
+    topLevelLabels(structure, input, root, problems);
+    // Only a request goes out with these headers; a stubbed response (testing/) never does.
+    if (root === "input") headerValues(structure, input, root, problems);
+  }
   return problems;
 }
 
@@ -261,6 +270,39 @@ function topLevelLabels(structure: StructureShape, input: Readonly<Record<string
   }
 }
 
+/**
+ * Header-bound strings (and prefix-header keys) that HTTP cannot carry. Every transport
+ * refuses a header value with a line break, another control character or a character
+ * beyond U+00FF, and a header name that is not a token, only when it is about to send;
+ * caught here, the caller hears which member it was, and nothing is sent.
+ */
+function headerValues(structure: StructureShape, input: Readonly<Record<string, unknown>>, root: string, problems: ValidationProblem[]): void {
+  const badValue = (path: string): void => {
+    problems.push({ path, message: "cannot be sent in an HTTP header: it holds a line break, another control character or a character beyond U+00FF" });
+  };
+  for (const view of membersOf(structure)) {
+    const value = input[view.name];
+    if (isAbsent(value) || view.member.jsonvalue || (view.shape.type === "string" && view.shape.jsonvalue)) continue;
+    const path = join(root, view.name);
+    if (view.location === "header") {
+      if (typeof value === "string" && !HEADER_VALUE.test(value)) badValue(path);
+      if (Array.isArray(value)) {
+        value.forEach((item: unknown, i) => {
+          if (typeof item === "string" && !HEADER_VALUE.test(item)) badValue(`${path}[${i}]`);
+        });
+      }
+    } else if (view.location === "headers" && isPlainObject(value)) {
+      const prefix = view.wireName;
+      for (const [key, item] of Object.entries(value)) {
+        if (!HEADER_NAME.test(`${prefix}${key}`)) {
+          problems.push({ path: `${join(path, key)} (key)`, message: "cannot be part of an HTTP header name: only letters, digits and !#$%&'*+-.^_`|~ can" });
+        }
+        if (typeof item === "string" && !HEADER_VALUE.test(item)) badValue(join(path, key));
+      }
+    }
+  }
+}
+
 function isAbsent(value: unknown): boolean {
   return value === undefined || value === null;
 }
@@ -274,7 +316,9 @@ function isPlainObject(value: unknown): value is Readonly<Record<string, unknown
 
 function isTimestamp(value: unknown): boolean {
   if (value instanceof Date) return !Number.isNaN(value.getTime());
-  if (typeof value === "number") return Number.isFinite(value);
+  // Epoch seconds the way the serializers read them (shared/timestamp.ts `toDate`): a
+  // finite number can still fall outside what a Date holds (±8.64e12 seconds).
+  if (typeof value === "number") return !Number.isNaN(new Date(value * 1000).getTime());
   if (typeof value === "string") return value.trim() !== "" && !Number.isNaN(new Date(value).getTime());
   return false;
 }

@@ -17,7 +17,8 @@
  * Failure is always a ParseError: malformed text (never a raw SyntaxError), a value of the
  * wrong JSON type, or data nested deeper than MAX_NESTING levels of shapes. V8's JSON.parse
  * does not recurse, so the depth limit only guards the shape walk, which does.
- * Numbers are JavaScript numbers: an integer beyond 2^53 is rounded, as JSON.parse does.
+ * Numbers are JavaScript numbers: an integer beyond 2^53 is rounded, as JSON.parse does;
+ * an integer member that holds a fraction or overflows to Infinity (1e400) is a ParseError.
  */
 import { ParseError } from "../../errors/index.ts";
 import { membersOf, memberShape, type MemberView } from "../../schema/normalize.ts";
@@ -82,6 +83,9 @@ export function readJson(data: unknown, shape: Shape, protocol: string, depth = 
     case "integer":
     case "long":
     case "biginteger":
+      // 1.5 or 1e400 (Infinity once parsed) is no integer: refused, as the v3 SDK's expectLong does.
+      if (typeof data !== "number" || !Number.isInteger(data)) throw mismatch(protocol, shape, "an integer", data);
+      return data;
     case "bigdecimal":
       if (typeof data !== "number") throw mismatch(protocol, shape, "a number", data);
       return data;

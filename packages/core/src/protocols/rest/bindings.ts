@@ -389,6 +389,8 @@ export function splitHeaderList(raw: string, httpDates = false): string[] {
 }
 
 const NON_FINITE: ReadonlyMap<string, number> = new Map([["NaN", Number.NaN], ["Infinity", Infinity], ["-Infinity", -Infinity]]);
+const DECIMAL_INTEGER = /^[+-]?\d+$/;
+const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const utf8 = new TextDecoder("utf-8");
 
 function parseHeaderScalar(text: string, shape: Shape, member: Member | undefined, protocol: string): unknown {
@@ -403,15 +405,16 @@ function parseHeaderScalar(text: string, shape: Shape, member: Member | undefine
     case "integer":
     case "long":
     case "biginteger": {
-      const n = Number(text);
-      if (text === "" || !Number.isInteger(n)) throw new ParseError(protocol, `an integer header holds ${JSON.stringify(text.slice(0, 64))}`);
+      // Decimal digits only, as botocore's int(): Number() would also read "0x10" as 16.
+      const n = DECIMAL_INTEGER.test(text) ? Number(text) : Number.NaN;
+      if (!Number.isFinite(n)) throw new ParseError(protocol, `an integer header holds ${JSON.stringify(text.slice(0, 64))}`);
       return n;
     }
     case "float":
     case "double":
     case "bigdecimal": {
-      const n = NON_FINITE.get(text) ?? Number(text);
-      if (text === "" || (Number.isNaN(n) && text !== "NaN")) throw new ParseError(protocol, `a number header holds ${JSON.stringify(text.slice(0, 64))}`);
+      const n = NON_FINITE.get(text) ?? (DECIMAL_NUMBER.test(text) ? Number(text) : undefined);
+      if (n === undefined) throw new ParseError(protocol, `a number header holds ${JSON.stringify(text.slice(0, 64))}`);
       return n;
     }
     case "timestamp":

@@ -8,7 +8,8 @@
  *          bytes → base64.
  *   read:  the inverse, driven by the shape; an unknown enum string stays as it is, and
  *          text that does not fit the shape is a `ParseError`. Integer types come back as
- *          numbers (a long beyond 2^53 rounds, as JSON.parse would round it); `biginteger`
+ *          numbers (a long beyond 2^53 rounds, as JSON.parse would round it; one beyond a
+ *          double's range is a `ParseError`, never Infinity); `biginteger`
  *          comes back as a bigint, exact; `bigdecimal` as a number.
  */
 import { ParseError, StratusError } from "../../errors/index.ts";
@@ -79,9 +80,14 @@ export function scalarFromText(shape: ScalarShape, text: string, protocol: strin
     case "byte":
     case "short":
     case "integer":
-    case "long":
+    case "long": {
       if (!/^[+-]?\d+$/.test(trimmed)) throw new ParseError(protocol, `not an integer: ${quote(trimmed)}`);
-      return Number(trimmed);
+      // Beyond 2^53 the value rounds (as JSON.parse rounds it); past a double's range it
+      // would be Infinity, which no integer is.
+      const value = Number(trimmed);
+      if (!Number.isFinite(value)) throw new ParseError(protocol, `an integer too large to read: ${quote(trimmed)}`);
+      return value;
+    }
     case "biginteger":
       if (!/^[+-]?\d+$/.test(trimmed)) throw new ParseError(protocol, `not an integer: ${quote(trimmed)}`);
       return BigInt(trimmed);
