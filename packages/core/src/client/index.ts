@@ -20,7 +20,7 @@ export type { CallOptions } from "./call-scope.ts";
 export type { BuiltRequest, Output, PreparedRequest } from "./pipeline.ts";
 export { DEFAULT_PRESIGN_EXPIRY, type PresignedHttpRequest, type PresignOptions } from "./presign.ts";
 export type { ServiceDefinition } from "./definition.ts";
-export type { HookContext, ServiceHooks } from "./hooks.ts";
+export type { HookContext, HookResponse, ServiceHooks } from "./hooks.ts";
 export { ClockOffset, CLOCK_SKEW_THRESHOLD_MS } from "./clock.ts";
 export { STRATUS_VERSION } from "./steps/user-agent.ts";
 export type { CallEndpoint, SigningTarget } from "./steps/endpoint.ts";

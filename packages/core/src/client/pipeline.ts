@@ -30,7 +30,9 @@
  *        15. afterResponse  hooks
  *        16. parse          the output (+ afterParse hooks), or the ServiceError; an
  *                           event-stream member becomes an async iterable of events
- *     17. retry decision  the strategy: throttling/transient/connection after a backoff;
+ *     17. redirect        a service hook may send the call once more, at once, to another
+ *                         region (S3's x-amz-bucket-region): 3–6 run again for that region
+ *         retry decision  the strategy: throttling/transient/connection after a backoff;
  *                         clock skew and an expired token resent at once (the latter after
  *                         the credentials are invalidated and resolved again)
  *     18. metadata        `$metadata` on the result, or on the error thrown
@@ -51,7 +53,7 @@ import { abandonable } from "../abort/index.ts";
 import type { Credentials } from "../credentials/credentials.ts";
 import { ValidationError } from "../errors/index.ts";
 import type { CallMetadata } from "../errors/index.ts";
-import type { ResponseMetadata, ServiceError } from "../errors/service-error.ts";
+import { ServiceError, type ResponseMetadata } from "../errors/service-error.ts";
 import type { HttpResponse } from "../http/http-handler.ts";
 import { cloneRequest, type HttpRequest } from "../http/http-request.ts";
 import { RequestBody } from "../http/request-body.ts";
@@ -64,7 +66,7 @@ import { resolveShape } from "../schema/normalize.ts";
 import type { OperationSchema } from "../schema/types.ts";
 import { validateInput } from "../validate/validate.ts";
 import { CallScope, type CallOptions } from "./call-scope.ts";
-import { runAfterParse, runAfterResponse, runBeforeSign, type HookContext } from "./hooks.ts";
+import { runAfterParse, runAfterResponse, runBeforeSign, runRedirect, type HookContext } from "./hooks.ts";
 import type { ClientRuntime } from "./runtime.ts";
 import { compressRequest } from "./steps/compress-request.ts";
 import { applyChecksums, checkedChunks, checkResponseBytes, expectedResponseChecksum, type ExpectedChecksum } from "./steps/checksum.ts";
@@ -124,8 +126,9 @@ export async function invokeOperation<O extends object>(
     // 2. Settings: the client's runtime, resolved once per client.
     const runtime = await abandonable(source(), call.signal);
 
-    // 3–6. Serialize, endpoint, compress, checksum: once per call.
-    const prepared = await prepareRequest(runtime, operation, values);
+    // 3–6. Serialize, endpoint, compress, checksum: once per call (once more if redirected, 17).
+    let prepared = await prepareRequest(runtime, operation, values);
+    let redirected = false;
     const retry = runtime.retry.newCall();
 
     for (let attempt = 1; ; attempt++) {
@@ -142,7 +145,17 @@ export async function invokeOperation<O extends object>(
         return result.output as Output<O>;
       }
 
-      // 17. Retry decision.
+      // 17. Redirect: once per call, at once, outside the retry strategy (the request was
+      //     not wrong, only sent to the wrong region). A one-shot body already sent cannot go again.
+      const region = redirected ? undefined : redirectRegion(runtime, prepared, result.error, attempt);
+      if (region !== undefined && canResend(prepared.request)) {
+        logAttemptFailure(runtime, operation, attempt, result.error, { retry: true, kind: "redirect", delayMs: 0 });
+        prepared = await prepareRequest(runtime, operation, values, region);
+        redirected = true;
+        continue;
+      }
+
+      //     Retry decision.
       const decision = retry.decide(result.outcome, attempt);
       // A one-shot stream whose first byte went out cannot be sent again.
       const resendable = !decision.retry || canResend(prepared.request);
@@ -183,8 +196,13 @@ export async function buildRequest(
   }
 }
 
-/** Phases 3–6, on input that passed validation. */
-export async function prepareRequest(runtime: ClientRuntime, operation: OperationSchema, values: Readonly<Record<string, unknown>>): Promise<PreparedRequest> {
+/** Phases 3–6, on input that passed validation; `region` replaces the client's for a redirected call (17). */
+export async function prepareRequest(
+  runtime: ClientRuntime,
+  operation: OperationSchema,
+  values: Readonly<Record<string, unknown>>,
+  region?: string,
+): Promise<PreparedRequest> {
   const context: HookContext = { operation, input: values, attempt: 0 };
 
   // 3. Serialize: the protocol writes method, path, query, headers and body (no host yet).
@@ -197,8 +215,9 @@ export async function prepareRequest(runtime: ClientRuntime, operation: Operatio
   });
 
   // 4. Endpoint: rule-set parameters → URL and signing target; applied to the request.
-  const params = endpointParameters(runtime.endpoint, operation, values, runtime.hooks, context);
-  const endpoint = resolveCallEndpoint(runtime.endpoint, operation, params);
+  const settings = region === undefined ? runtime.endpoint : { ...runtime.endpoint, region };
+  const params = endpointParameters(settings, operation, values, runtime.hooks, context);
+  const endpoint = resolveCallEndpoint(settings, operation, params);
   request = applyEndpoint(request, endpoint);
 
   // 5. Compress: gzip the body when the operation's requestCompression trait allows it.
@@ -272,7 +291,7 @@ async function tryAttempt(
       const expected = expectedResponseChecksum(operation, prepared.request, raw.headers);
       if (expected !== undefined && !streamed) checkResponseBytes(raw.body, expected);
       const output = parseOutput(runtime.protocol, runtime.definition.schema, operation, raw);
-      runAfterParse(runtime.hooks, output, context);
+      runAfterParse(runtime.hooks, output, context, raw);
       output["$metadata"] = responseMetadata(runtime, raw, metadata);
       if (streamed && streamMember !== undefined) {
         attachStream(output, streamMember, response.body, call, expected);
@@ -360,6 +379,18 @@ function notResent(error: unknown, request: HttpRequest): unknown {
   return error;
 }
 
+/**
+ * 17: the region a service hook redirects this failure to, if any. A redirect to the region
+ * the request was already signed for would only repeat it.
+ */
+function redirectRegion(runtime: ClientRuntime, prepared: PreparedRequest, error: unknown, attempt: number): string | undefined {
+  if (!(error instanceof ServiceError)) return undefined;
+  const context: HookContext = { operation: prepared.operation, input: prepared.input, attempt };
+  const region = runRedirect(runtime.hooks, error, context)?.region;
+  const signing = prepared.endpoint.signing;
+  return signing.scheme === "sigv4" && region === signing.region ? undefined : region;
+}
+
 /** 7: loops while the adaptive rate limiter says "wait". */
 async function waitForSendToken(retry: RetryCall, attempt: number, call: CallScope): Promise<void> {
   for (let ms = retry.beforeAttempt(attempt); ms > 0; ms = retry.beforeAttempt(attempt)) await call.sleep(ms);
@@ -438,10 +469,17 @@ function attachStream(output: Record<string, unknown>, member: string, body: Res
     () => call.release(),
   );
   output[member] = live;
-  // Bound, not a closure: an arrow here would share this function's scope with the source's
-  // `release`, which the body's collection net holds, and so keep `live` from ever being
-  // collected (response-body.ts).
-  Object.defineProperty(output, Symbol.asyncDispose, { value: live[Symbol.asyncDispose].bind(live), enumerable: false });
+  Object.defineProperty(output, Symbol.asyncDispose, { value: disposerOf(live), enumerable: false });
+}
+
+/**
+ * 16: `() => body.cancel()`, made out here: an arrow written in attachStream would share
+ * that function's scope with the source's `release`, which the body's collection net holds
+ * (response-body.ts), and so keep the body from ever being collected. (Not `bind`: V8's
+ * `await using` refuses a bound function as a disposer.)
+ */
+function disposerOf(body: ResponseBody): () => Promise<void> {
+  return () => body.cancel();
 }
 
 function logAttemptFailure(
