@@ -17,44 +17,20 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter, join, relative } from "node:path";
-import { promisify } from "node:util";
-import { build } from "../../scripts/build.ts";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { S3RVER_CREDENTIALS, startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+import { childEnv, npmInstall, NODE, packPackages, ROOT, run, scratchDir, scratchProject } from "./pack-support.ts";
 
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, "..", "..");
-const BIN = join(ROOT, "node_modules", ".bin");
-const NODE = join(BIN, "node");
-const PNPM = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { packageManager: string }).packageManager;
 const CORE_VERSION = (JSON.parse(readFileSync(join(ROOT, "packages", "core", "package.json"), "utf8")) as { version: string }).version;
 const CONDITIONS = ["types", "node", "workerd", "deno", "bun", "browser", "default"];
-
-/**
- * The child processes' environment: Node 24 first on the PATH (npm's `#!/usr/bin/env node`
- * then runs on it too), and none of the npm_* settings a parent `npm test` / `pnpm test`
- * passes down about the workspace's own package, except where the registry is and how to
- * reach it.
- */
-function childEnv(): NodeJS.ProcessEnv {
-  const keep = /^npm_config_(registry|cache|userconfig|.*proxy|strict_ssl|cafile|ca)$/i;
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key) || keep.test(key)) env[key] = value;
-  env["PATH"] = `${BIN}${delimiter}${process.env["PATH"] ?? ""}`;
-  env["npm_config_update_notifier"] = "false";
-  return env;
-}
 
 let scratch: string;
 let server: RunningServer;
 const env = childEnv();
 
 before(async () => {
-  scratch = mkdtempSync(join(tmpdir(), "stratus-pack-"));
-  assert.ok(relative(ROOT, scratch).startsWith(".."), `${scratch} must be outside the repo`);
+  scratch = scratchDir("stratus-pack-");
   server = await startS3rver();
 });
 
@@ -74,27 +50,9 @@ test("@stratus/core and @stratus/s3 build, pack, install with npm and call s3rve
     }
   };
 
-  await timed("build", () => build(["core", "s3"]));
-
-  // One pnpm run packs both (each pnpm start-up through npx costs a second or two).
-  const tarballs = join(scratch, "tarballs");
-  await timed("pnpm pack", () =>
-    run("npx", ["--yes", PNPM, "--filter", "@stratus/core", "--filter", "@stratus/s3", "pack", "--pack-destination", tarballs], { cwd: ROOT, env }),
-  );
-  const tarball = (name: string): string => {
-    const file = readdirSync(tarballs).find((f) => f.startsWith(`stratus-${name}-`) && f.endsWith(".tgz"));
-    assert.ok(file, `pnpm pack made no tarball for @stratus/${name} in ${tarballs}`);
-    return join(tarballs, file);
-  };
-  const [core, s3] = [tarball("core"), tarball("s3")];
-
-  const project = join(scratch, "app");
-  mkdirSync(project);
-  writeFileSync(
-    join(project, "package.json"),
-    JSON.stringify({ name: "stratus-pack-check", private: true, type: "module", dependencies: { "@stratus/core": `file:${core}`, "@stratus/s3": `file:${s3}` } }),
-  );
-  await timed("npm install", () => run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: project, env }));
+  const { core, s3 } = await timed("build + pnpm pack", () => packPackages(["core", "s3"], join(scratch, "tarballs")));
+  const project = scratchProject(join(scratch, "app"), "stratus-pack-check");
+  await timed("npm install", () => npmInstall(project, [core, s3]));
 
   // The manifests as installed: the tarballs' own, after pnpm's publish-time rewrite.
   for (const name of ["core", "s3"]) {
