@@ -33,7 +33,7 @@ export const TYPES_RESERVED = [
 ];
 
 /** Names ServiceClient and its generated subclass already use for members. */
-const CLIENT_MEMBERS = ["constructor", "send", "buildRequest", "presign", "destroy", "paginate", "waitUntil"];
+const CLIENT_MEMBERS = ["constructor", "send", "buildRequest", "presign", "resolveConfig", "destroy", "paginate", "waitUntil"];
 
 /** What an error instance already has (ServiceError, Error): an error shape's member of that name is not redeclared. */
 export const ERROR_MEMBERS = new Set(["name", "message", "stack", "cause", "code", "$fault", "$metadata", "$response", "constructor"]);

@@ -13,7 +13,7 @@
  *   hooks.ts            the named hooks, and the order they run in
  *   steps/              the functions the pipeline's phases call
  */
-export { ServiceClient } from "./service-client.ts";
+export { ServiceClient, type ResolvedClientConfig } from "./service-client.ts";
 export { createDefaultHttpHandler, defaultTransport, type TransportName } from "./transport.ts";
 export type { ClientConfig, HttpOptions, Logger } from "./config.ts";
 export type { CallOptions } from "./call-scope.ts";

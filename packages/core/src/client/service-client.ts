@@ -19,6 +19,7 @@
  * sockets; a transport passed in as `http.handler` belongs to whoever made it and is left
  * open.
  */
+import type { ChecksumSettings } from "../checksums/settings.ts";
 import { StratusError } from "../errors/index.ts";
 import type { HttpHandler } from "../http/http-handler.ts";
 import type { OperationSchema } from "../schema/types.ts";
@@ -41,6 +42,11 @@ export function definitionOf(client: ServiceClient): ServiceDefinition {
 }
 
 let readDefinition: (client: ServiceClient) => ServiceDefinition;
+
+/** What `resolveConfig()` tells: the client's settings after every source was read. */
+export interface ResolvedClientConfig extends ChecksumSettings {
+  readonly region: string;
+}
 
 export class ServiceClient implements AsyncDisposable {
   static {
@@ -80,6 +86,16 @@ export class ServiceClient implements AsyncDisposable {
         ? () => operationNamed(this, ServiceClient.prototype, operation, this.#definition.schema.serviceId)
         : () => operation;
     return presignOperation(() => this.#resolveRuntime(), find, input, options);
+  }
+
+  /**
+   * The settings the client resolved from its config, the environment and the profile (on
+   * first use, as a call would): what helpers beside the pipeline must agree with, such
+   * as S3's upload(), which adds a default checksum exactly when the client's calls do.
+   */
+  async resolveConfig(): Promise<ResolvedClientConfig> {
+    const runtime = await this.#resolveRuntime();
+    return { region: runtime.endpoint.region, ...runtime.checksums };
   }
 
   /** Closes the client's connection pool. Calls made afterwards fail. */
