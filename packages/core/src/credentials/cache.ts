@@ -58,8 +58,13 @@ export interface CacheOptions {
 }
 
 export interface CachedCredentialProvider extends CredentialProvider {
-  /** Forgets the cached credentials (e.g. after a service rejected them as expired). */
-  invalidate(): void;
+  /**
+   * Forgets the cached credentials (e.g. after a service rejected them as expired). With
+   * `rejected`, only when those are still the cached ones: when many calls are refused the
+   * same expired token at once, the first forgets it and the rest find it already replaced,
+   * so all of them share one refresh instead of each throwing away the last one's result.
+   */
+  invalidate(rejected?: Credentials): void;
 }
 
 export function cacheCredentials(provider: CredentialProvider, options: CacheOptions = {}): CachedCredentialProvider {
@@ -104,7 +109,8 @@ class CredentialCache implements CachedCredentialProvider {
     }
   }
 
-  invalidate(): void {
+  invalidate(rejected?: Credentials): void {
+    if (rejected !== undefined && rejected !== this.#current) return;
     this.#current = undefined;
   }
 

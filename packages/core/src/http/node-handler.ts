@@ -15,9 +15,10 @@
  *                requestTimeout  from sending to the response headers   → TimeoutError "request"
  *                idleTimeout     longest gap between two body chunks     → TimeoutError "idle"
  *                (undici's connectTimeout / headersTimeout / bodyTimeout; defaults 10 s, 300 s,
- *                300 s as in undici). undici checks the last two on a coarse ~0.5 s tick, so
- *                they may fire up to a second late; the call-wide `timeout` (the pipeline's
- *                business) is an exact timer.
+ *                300 s as in undici). undici checks all three on a coarse ~0.5 s tick (its
+ *                "fast timers"), so each may fire up to a second late: a 200 ms limit ends
+ *                after about one second (measured by test/faults); never early. The
+ *                call-wide `timeout` (the pipeline's business) is an exact timer.
  *   abort        the call's signal is handed to undici, which destroys the socket; the
  *                rejection is the signal's reason when that is one of ours (AbortError or the
  *                call's TimeoutError), else an AbortError carrying it.

@@ -269,7 +269,9 @@ function exchange(client: NodeClient, request: HttpRequest, signal: AbortSignal 
       started = true;
       body = "sending";
       const progress = (): void => {
-        requestTimer?.refresh();
+        // Only while the exchange is live: refresh() re-arms a timer that was cleared, and
+        // the writer reports its last chunk after a timeout or an abort destroyed the request.
+        if (!settled && !req.destroyed) requestTimer?.refresh();
       };
       writeBody(req, request.body, progress)
         .then(() => {

@@ -63,9 +63,14 @@ export function createBackoff(options: BackoffOptions): Backoff {
 /**
  * The server's wait hint in milliseconds from response headers (lower-case names), or
  * undefined when there is none or it cannot be read. `x-amz-retry-after` (whole
- * milliseconds) wins over `retry-after` (whole seconds, or an HTTP date compared with
- * `nowMs`; a date in the past means "now", 0). Anything else is ignored, as botocore and the
- * v3 SDK ignore a value they cannot parse.
+ * milliseconds) wins over `retry-after` (whole seconds, or an HTTP date; a date in the past
+ * means "now", 0). Anything else is ignored, as botocore and the v3 SDK ignore a value they
+ * cannot parse.
+ *
+ * An HTTP date is on the server's clock, so it is measured from the response's own `Date`
+ * when there is one, and from `nowMs` only otherwise: a server whose clock is two hours
+ * behind ours still means "in one second" by `Retry-After: <its Date + 1 s>` (measured from
+ * our clock that read as long past, and the throttled client came straight back).
  */
 export function parseRetryAfter(headers: Readonly<Record<string, string>>, nowMs: number): number | undefined {
   const amz = headers["x-amz-retry-after"]?.trim();
@@ -76,7 +81,8 @@ export function parseRetryAfter(headers: Readonly<Record<string, string>>, nowMs
   if (/^\d+$/.test(standard)) return Number(standard) * 1000;
   if (/GMT$/.test(standard)) {
     const at = Date.parse(standard);
-    if (Number.isFinite(at)) return Math.max(0, at - nowMs);
+    const serverNow = headers["date"] === undefined ? Number.NaN : Date.parse(headers["date"]);
+    if (Number.isFinite(at)) return Math.max(0, at - (Number.isFinite(serverNow) ? serverNow : nowMs));
   }
   return undefined;
 }
