@@ -1,6 +1,7 @@
 // The demo, in two parts, touching neither real AWS nor the real ~/.aws:
 // 1. Generated clients against real local servers it starts itself on loopback (s3rver,
-//    dynalite): buckets, objects, a paginator, waiters, a DynamoDB table and a typed error.
+//    dynalite): buckets, objects, a paginator, waiters, a streamed multipart upload with
+//    progress, a DynamoDB table, a document-layer query and typed errors.
 // 2. The core underneath: a Session resolving a `credential_process` profile from a
 //    throw-away home, a signed and a presigned S3 request with the exact strings SigV4
 //    signed, and the credential chain's error when nothing is configured.
@@ -9,8 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { CredentialsProviderError, presignRequest, Session, signRequest, UNSIGNED_PAYLOAD, type HttpRequest } from "@stratus/core";
-import { ConditionalCheckFailedException, DynamoDB } from "../packages/dynamodb/src/index.ts";
-import { NoSuchKey, S3 } from "../packages/s3/src/index.ts";
+import { Readable } from "node:stream";
+import { Attr, ConditionalCheckFailedException, DocumentClient, DynamoDB, Key } from "../packages/dynamodb/src/index.ts";
+import { NoSuchKey, S3, upload } from "../packages/s3/src/index.ts";
 import { LOCAL_CREDENTIALS, S3RVER_CREDENTIALS, startDynalite, startS3rver } from "./local-servers.ts";
 
 await generatedClients();
@@ -120,6 +122,27 @@ async function generatedClients(): Promise<void> {
       if (!(error instanceof NoSuchKey)) throw error;
       console.log(`getObject 2026/unicorn.jpg: caught ${error.name} (HTTP ${error.$metadata.httpStatusCode}, ${error.$metadata.attempts} attempt)`);
     }
+
+    // A stream nobody knows the length of, 24 MiB of it, sent in 5 MiB parts, 3 at a time.
+    const MiB = 1024 * 1024;
+    const chunk = new Uint8Array(64 * 1024).fill(42);
+    const body = Readable.from((function* () {
+      for (let sent = 0; sent < 24 * MiB; sent += chunk.byteLength) yield chunk;
+    })());
+    let shown = -1;
+    const uploaded = await upload(s3, { Bucket: "demo-photos", Key: "2026/video.mp4", Body: body }, {
+      partSize: 5 * MiB,
+      concurrency: 3,
+      onProgress: ({ loaded }) => {
+        const mib = Math.floor(loaded / MiB / 6) * 6;
+        if (mib > shown) {
+          shown = mib;
+          console.log(`upload 2026/video.mp4: ${String(Math.round(loaded / MiB)).padStart(2)} MiB sent`);
+        }
+      },
+    });
+    const head = await s3.headObject({ Bucket: "demo-photos", Key: "2026/video.mp4" });
+    console.log(`upload done: ${uploaded.parts} parts, ${(head.ContentLength ?? 0) / MiB} MiB stored`);
   } finally {
     await s3.destroy();
     await s3server.close();
@@ -146,6 +169,25 @@ async function generatedClients(): Promise<void> {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       console.log(`conditional put of an existing id: caught ${error.name}: ${error.message}`);
     }
+
+    // The document layer: plain JavaScript values, boto3-style key and condition builders.
+    await ddb.createTable({
+      TableName: "demo-posts",
+      AttributeDefinitions: [{ AttributeName: "author", AttributeType: "S" }, { AttributeName: "slug", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "author", KeyType: "HASH" }, { AttributeName: "slug", KeyType: "RANGE" }],
+      BillingMode: "PAY_PER_REQUEST",
+    });
+    await ddb.waitUntil.tableExists({ TableName: "demo-posts" });
+    const doc = new DocumentClient(ddb);
+    for (const [slug, likes] of [["2025-engines", 12], ["2026-notes-on-bernoulli", 40], ["2026-poetical-science", 7]] as const) {
+      await doc.put({ TableName: "demo-posts", Item: { author: "ada", slug, likes, tags: new Set(["math"]) } });
+    }
+    const { Items } = await doc.query<{ slug: string; likes: number }>({
+      TableName: "demo-posts",
+      KeyConditionExpression: Key("author").eq("ada").and(Key("slug").beginsWith("2026-")),
+      FilterExpression: Attr("likes").gt(10),
+    });
+    console.log(`document query (author = ada, slug begins with 2026-, likes > 10): ${JSON.stringify(Items, (_key, value: unknown) => (value instanceof Set ? [...value] : value))}`);
   } finally {
     await ddb.destroy();
     await ddbServer.close();
