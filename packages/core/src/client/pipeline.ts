@@ -73,7 +73,7 @@ import { applyChecksums, checkedChunks, checkResponseBytes, expectedResponseChec
 import { applyContentMd5 } from "./steps/content-md5.ts";
 import { attachEventStream } from "./steps/event-stream.ts";
 import { applyEndpoint, endpointParameters, RELATIVE_ENDPOINT, resolveCallEndpoint, type CallEndpoint } from "./steps/endpoint.ts";
-import { exchangeLog } from "./steps/log-exchange.ts";
+import { debugSafely, exchangeLog } from "./steps/log-exchange.ts";
 import {
   isSuccess,
   parseFailure,
@@ -139,7 +139,7 @@ export async function invokeOperation<O extends object>(
       const result = await tryAttempt(runtime, prepared, retry, attempt, call, metadata);
       if (result.ok) {
         retry.onSuccess();
-        runtime.logger?.debug?.(`${runtime.definition.schema.serviceId}.${operation.name} succeeded`, { ...metadata });
+        if (runtime.logger) debugSafely(runtime.logger, `${runtime.definition.schema.serviceId}.${operation.name} succeeded`, () => ({ ...metadata }));
         streamedBody = result.streamed;
         // 18. Metadata: already on the output (it is final once an attempt succeeds).
         return result.output as Output<O>;
@@ -492,12 +492,12 @@ function logAttemptFailure(
   const logger = runtime.logger;
   if (!logger?.debug) return;
   const service = error as Partial<ServiceError>;
-  logger.debug(`${runtime.definition.schema.serviceId}.${operation.name} attempt ${attempt} failed`, {
+  debugSafely(logger, `${runtime.definition.schema.serviceId}.${operation.name} attempt ${attempt} failed`, () => ({
     code: service.code ?? (error as Error | undefined)?.name,
     httpStatusCode: service.$metadata?.httpStatusCode,
     requestId: service.$metadata?.requestId,
     retry: decision.retry,
     kind: decision.kind,
     ...(decision.retry ? { delayMs: decision.delayMs } : { reason: decision.reason }),
-  });
+  }));
 }

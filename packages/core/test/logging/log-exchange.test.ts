@@ -141,6 +141,16 @@ test("a logger that throws on a wire line does not fail the call", async () => {
   assert.ok(!(out instanceof Error), String(out));
 });
 
+test("a logger that always throws fails no call: the pipeline's own lines (succeeded, attempt failed) are guarded too", async () => {
+  const logger: Logger = {
+    debug() {
+      throw new Error("the log sink is gone");
+    },
+  };
+  const out = await withDynamo({ logger }, (client) => client.send(op(dynamodb, "GetItem"), getItem)).catch((error: unknown) => error);
+  assert.ok(!(out instanceof Error), String(out));
+});
+
 test("consoleLogger: one line a message, details as JSON; debug only at level debug", () => {
   const written: string[] = [];
   const now = () => new Date("2030-05-06T07:08:09.123Z");

@@ -46,7 +46,7 @@ export function exchangeLog(runtime: ClientRuntime, operation: OperationSchema, 
   return {
     request(request) {
       sentAt = performance.now();
-      safely(logger, `${name} request`, () => ({
+      debugSafely(logger, `${name} request`, () => ({
         method: request.method,
         url: redactUrl(requestUrl(request)),
         headers: redactHeaders(request.headers),
@@ -55,7 +55,7 @@ export function exchangeLog(runtime: ClientRuntime, operation: OperationSchema, 
     },
     response(response, streamed) {
       const durationMs = Math.round(performance.now() - sentAt);
-      safely(logger, `${name} response ${response.statusCode}`, () => {
+      debugSafely(logger, `${name} response ${response.statusCode}`, () => {
         const ids = requestIdsOf(runtime.protocol, response);
         return {
           statusCode: response.statusCode,
@@ -72,7 +72,8 @@ export function exchangeLog(runtime: ClientRuntime, operation: OperationSchema, 
   };
 }
 
-function safely(logger: Logger, message: string, details: () => Record<string, unknown>): void {
+/** `logger.debug`, where a logger that throws is ignored: used for every line the pipeline logs. */
+export function debugSafely(logger: Logger, message: string, details: () => Record<string, unknown>): void {
   try {
     logger.debug?.(message, details());
   } catch {
