@@ -13,6 +13,9 @@
  *   anything else               400 with an S3-style error, so a wrong request cannot pass
  *                               as a fast right one
  *
+ * A bench that needs more (the document layer's Query, S3's multipart calls) passes its own
+ * routes (`options.routes`), asked first, in order; see document-routes.ts, multipart-routes.ts.
+ *
  * The counters let a bench check that an upload really moved the bytes it claims. The
  * server runs in the parent bench process while each SDK runs in a child, so on two cores
  * the client under test and the server each have a core.
@@ -50,6 +53,16 @@ const ITEM_BODY = Buffer.from(
 );
 const ITEM_CRC = String(crc32(ITEM_BODY));
 
+/**
+ * A bench's own handler, asked before the built-in ones: resolves true when it answered the
+ * request (it then owns the response), false to leave it to the next route.
+ */
+export type LoopbackRoute = (request: IncomingMessage, response: ServerResponse, requestId: string) => Promise<boolean>;
+
+export interface LoopbackServerOptions {
+  readonly routes?: readonly LoopbackRoute[];
+}
+
 export interface LoopbackServer {
   /** e.g. "http://127.0.0.1:40123" */
   readonly endpoint: string;
@@ -61,7 +74,8 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-export async function startLoopbackServer(): Promise<LoopbackServer> {
+export async function startLoopbackServer(options: LoopbackServerOptions = {}): Promise<LoopbackServer> {
+  const routes = options.routes ?? [];
   const state: LoopbackServer = {
     endpoint: "",
     port: 0,
@@ -72,7 +86,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
   let sequence = 0;
   const server: Server = createServer((request, response) => {
     const requestId = `BENCH${(++sequence).toString(16).padStart(11, "0")}`;
-    route(request, response, requestId, state).catch((error: unknown) => {
+    routeWith(routes, request, response, requestId, state).catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500);
       response.end();
       console.error(`loopback server: ${String(error)}`);
@@ -95,6 +109,11 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
         server.close(() => resolve());
       }),
   });
+}
+
+async function routeWith(routes: readonly LoopbackRoute[], request: IncomingMessage, response: ServerResponse, requestId: string, state: LoopbackServer): Promise<void> {
+  for (const extra of routes) if (await extra(request, response, requestId)) return;
+  await route(request, response, requestId, state);
 }
 
 async function route(request: IncomingMessage, response: ServerResponse, requestId: string, state: LoopbackServer): Promise<void> {
@@ -173,7 +192,7 @@ async function sendObject(response: ServerResponse, key: string, requestId: stri
 }
 
 /** Reads a request body to its end and returns its length. */
-async function drain(request: IncomingMessage): Promise<number> {
+export async function drain(request: IncomingMessage): Promise<number> {
   let bytes = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) bytes += chunk.length;
   return bytes;
