@@ -6,7 +6,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { presign, S3, S3ServiceError } from "../../packages/s3/src/index.ts";
-import { S3RVER_CREDENTIALS, startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+import { startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+import { s3rverClient } from "../support/s3rver-client.ts";
 
 const BUCKET = "stratus-presign";
 
@@ -22,14 +23,7 @@ describe("S3 presigned URLs against s3rver", () => {
 
   before(async () => {
     server = await startS3rver();
-    s3 = new S3({
-      region: "us-east-1",
-      endpoint: server.endpoint,
-      credentials: S3RVER_CREDENTIALS,
-      endpointParams: { ForcePathStyle: true },
-      requestChecksumCalculation: "when_required",
-      env: {},
-    });
+    s3 = s3rverClient(server.endpoint, { requestChecksumCalculation: "when_required" });
     await s3.createBucket({ Bucket: BUCKET });
   });
   after(async () => {
@@ -143,13 +137,7 @@ describe("S3 presigned URLs against s3rver", () => {
     assert.equal(late.status, 403);
     assert.match(await late.text(), /expired/i);
 
-    await using stranger = new S3({
-      region: "us-east-1",
-      endpoint: server.endpoint,
-      credentials: { accessKeyId: "NOT-S3RVER", secretAccessKey: "whatever" },
-      endpointParams: { ForcePathStyle: true },
-      env: {},
-    });
+    await using stranger = s3rverClient(server.endpoint, { credentials: { accessKeyId: "NOT-S3RVER", secretAccessKey: "whatever" } });
     const foreign = await presign.getObject(stranger, { Bucket: BUCKET, Key: "get/one.bin" });
     const refused = await fetch(foreign.url);
     assert.equal(refused.status, 403);

@@ -9,7 +9,8 @@ import type { ServerResponse } from "node:http";
 import { ServiceError } from "@stratus/core";
 import { S3 } from "../../packages/s3/src/index.ts";
 import { startLoopbackServer, type LoopbackServer, type ReceivedRequest } from "../../packages/core/test/support/loopback-server.ts";
-import { S3RVER_CREDENTIALS, startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+import { startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+import { s3rverClient } from "../support/s3rver-client.ts";
 
 const CREDENTIALS = { accessKeyId: "AKIDQUIRKS", secretAccessKey: "quirks-secret" };
 const XML = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -279,14 +280,7 @@ describe("GetBucketLocation against s3rver", () => {
 
   before(async () => {
     server = await startS3rver();
-    s3 = new S3({
-      region: "us-east-1",
-      endpoint: server.endpoint,
-      credentials: S3RVER_CREDENTIALS,
-      endpointParams: { ForcePathStyle: true },
-      requestChecksumCalculation: "when_required",
-      env: {},
-    });
+    s3 = s3rverClient(server.endpoint, { requestChecksumCalculation: "when_required" });
   });
   after(async () => {
     await s3.destroy();

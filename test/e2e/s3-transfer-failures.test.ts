@@ -14,7 +14,6 @@
 //     an abort the same
 import { after, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,24 +21,12 @@ import { Readable, Writable } from "node:stream";
 import { AbortError, checksumBase64, createRetryStrategy } from "@stratus/core";
 import { download, S3, S3ServiceError, TransferError, upload, type UploadProgress } from "../../packages/s3/src/index.ts";
 import { operationOf, startMultipartProxy, type MultipartProxy, type ProxiedRequest } from "../../packages/s3/test/support/multipart-proxy.ts";
-import { S3RVER_CREDENTIALS, startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+import { startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+import { patternBytes, sha256 } from "../support/pattern-bytes.ts";
+import { s3rverClient } from "../support/s3rver-client.ts";
 
 const BUCKET = "stratus-transfer-failures";
 const MiB = 1024 * 1024;
-
-function data(n: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed * 2654435761;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
 
 function partNumberOf(request: ProxiedRequest): number {
   return Number(request.query.get("partNumber"));
@@ -58,15 +45,10 @@ describe("upload() and download() failures, through a fault-injecting proxy in f
   before(async () => {
     server = await startS3rver();
     proxy = await startMultipartProxy(server.endpoint);
-    s3 = new S3({
-      region: "us-east-1",
-      endpoint: proxy.endpoint,
-      credentials: S3RVER_CREDENTIALS,
-      endpointParams: { ForcePathStyle: true },
+    s3 = s3rverClient(proxy.endpoint, {
       requestChecksumCalculation: "when_required",
       // The core's standard retries (3 attempts), with a short backoff so the test is quick.
       retryStrategy: createRetryStrategy({ mode: "standard", maxAttempts: 3 }, { backoff: { baseMs: 5, maxMs: 20 } }),
-      env: {},
     });
     await s3.createBucket({ Bucket: BUCKET });
     dir = mkdtempSync(join(tmpdir(), "stratus-transfer-failures-"));
@@ -96,7 +78,7 @@ describe("upload() and download() failures, through a fault-injecting proxy in f
       failures++;
       return { status: 500, code: "InternalError", message: "We encountered an internal error. Please try again." };
     };
-    const body = data(11 * MiB, 1);
+    const body = patternBytes(11 * MiB, 1);
     const result = await upload(s3, { Bucket: BUCKET, Key: "transient", Body: body }, { partSize: 5 * MiB });
     assert.equal(result.parts, 3);
     assert.equal(failures, 2);
@@ -110,7 +92,7 @@ describe("upload() and download() failures, through a fault-injecting proxy in f
 
   it("rejects naming the part that always fails, aborts the upload once and leaves none", async () => {
     proxy.intercept = (request) => (isPart(request, 3) ? { status: 400, code: "InvalidArgument", message: "part 3 is refused by the test proxy" } : undefined);
-    const error = await upload(s3, { Bucket: BUCKET, Key: "persistent", Body: data(15 * MiB, 2) }, { partSize: 5 * MiB }).then(
+    const error = await upload(s3, { Bucket: BUCKET, Key: "persistent", Body: patternBytes(15 * MiB, 2) }, { partSize: 5 * MiB }).then(
       () => assert.fail("expected the upload to fail"),
       (e: unknown) => e,
     );
@@ -136,7 +118,7 @@ describe("upload() and download() failures, through a fault-injecting proxy in f
     let finished = false;
     async function* hundredMiB(): AsyncGenerator<Uint8Array> {
       try {
-        const chunk = data(MiB, 3);
+        const chunk = patternBytes(MiB, 3);
         for (let i = 0; i < 100; i++) {
           pulled += chunk.length;
           yield chunk.slice();
@@ -161,7 +143,7 @@ describe("upload() and download() failures, through a fault-injecting proxy in f
 
   it("rejects naming the part whose bytes the body failed to give, and aborts the upload", async () => {
     async function* breaksAfterSixMiB(): AsyncGenerator<Uint8Array> {
-      yield data(6 * MiB, 15);
+      yield patternBytes(6 * MiB, 15);
       throw new Error("the disk went away");
     }
     await assert.rejects(upload(s3, { Bucket: BUCKET, Key: "body-breaks", Body: Readable.from(breaksAfterSixMiB()) }, { partSize: 5 * MiB }), (error: unknown) => {
@@ -177,7 +159,7 @@ describe("upload() and download() failures, through a fault-injecting proxy in f
   it("rejects with AbortError when the caller aborts mid-upload, and leaves no upload", async () => {
     const controller = new AbortController();
     const events: UploadProgress[] = [];
-    const pending = upload(s3, { Bucket: BUCKET, Key: "aborted", Body: data(20 * MiB, 4) }, {
+    const pending = upload(s3, { Bucket: BUCKET, Key: "aborted", Body: patternBytes(20 * MiB, 4) }, {
       partSize: 5 * MiB,
       concurrency: 2,
       signal: controller.signal,
@@ -202,7 +184,7 @@ describe("upload() and download() failures, through a fault-injecting proxy in f
     let stalled!: () => void;
     const stalling = new Promise<void>((resolve) => (stalled = resolve));
     async function* stallAfterTwoParts(): AsyncGenerator<Uint8Array> {
-      yield data(10 * MiB + 1, 5);
+      yield patternBytes(10 * MiB + 1, 5);
       stalled();
       await new Promise(() => undefined);
     }
@@ -224,7 +206,7 @@ describe("upload() and download() failures, through a fault-injecting proxy in f
     };
     const aborted = proxy.answered("AbortMultipartUpload");
     const controller = new AbortController();
-    const pending = upload(s3, { Bucket: BUCKET, Key: "abort-while-creating", Body: data(11 * MiB, 13) }, { partSize: 5 * MiB, signal: controller.signal });
+    const pending = upload(s3, { Bucket: BUCKET, Key: "abort-while-creating", Body: patternBytes(11 * MiB, 13) }, { partSize: 5 * MiB, signal: controller.signal });
     await createArrived.promise;
     controller.abort();
     await assert.rejects(pending, AbortError);
@@ -239,7 +221,7 @@ describe("upload() and download() failures, through a fault-injecting proxy in f
   it("stops and aborts the upload when the onProgress listener throws", async () => {
     const oops = new Error("listener bug");
     await assert.rejects(
-      upload(s3, { Bucket: BUCKET, Key: "listener-throws", Body: data(11 * MiB, 14) }, {
+      upload(s3, { Bucket: BUCKET, Key: "listener-throws", Body: patternBytes(11 * MiB, 14) }, {
         partSize: 5 * MiB,
         onProgress: () => {
           throw oops;
@@ -255,7 +237,7 @@ describe("upload() and download() failures, through a fault-injecting proxy in f
   it("aborts the upload when CompleteMultipartUpload fails", async () => {
     proxy.intercept = (request) =>
       request.method === "POST" && request.query.has("uploadId") ? { status: 400, code: "InvalidPart", message: "One or more of the specified parts could not be found." } : undefined;
-    await assert.rejects(upload(s3, { Bucket: BUCKET, Key: "complete-fails", Body: data(11 * MiB, 6) }, { partSize: 5 * MiB }), (error: unknown) => {
+    await assert.rejects(upload(s3, { Bucket: BUCKET, Key: "complete-fails", Body: patternBytes(11 * MiB, 6) }, { partSize: 5 * MiB }), (error: unknown) => {
       assert.ok(error instanceof TransferError);
       assert.match(error.message, /^completing the multipart upload of s3:\/\/stratus-transfer-failures\/complete-fails \(3 parts\) failed: InvalidPart/);
       assert.match(error.message, /the multipart upload was aborted$/);
@@ -266,7 +248,7 @@ describe("upload() and download() failures, through a fault-injecting proxy in f
   });
 
   it("sends per-part checksums when asked (and none otherwise), and completes with the parts in order", async () => {
-    const body = data(12 * MiB, 7);
+    const body = patternBytes(12 * MiB, 7);
     await upload(s3, { Bucket: BUCKET, Key: "checksummed", Body: body, ChecksumAlgorithm: "CRC32" }, { partSize: 5 * MiB, concurrency: 3 });
     assert.equal(proxy.sent("CreateMultipartUpload")[0]?.headers["x-amz-checksum-algorithm"], "CRC32");
     const parts = proxy.sent("UploadPart").sort((a, b) => partNumberOf(a) - partNumberOf(b));
@@ -284,15 +266,9 @@ describe("upload() and download() failures, through a fault-injecting proxy in f
   });
 
   it("a client that checksums when supported (the default) gets CRC32 declared for the whole upload, not only on parts", async () => {
-    const defaults = new S3({
-      region: "us-east-1",
-      endpoint: proxy.endpoint,
-      credentials: S3RVER_CREDENTIALS,
-      endpointParams: { ForcePathStyle: true },
-      env: {},
-    });
+    const defaults = s3rverClient(proxy.endpoint);
     try {
-      const body = data(11 * MiB, 9);
+      const body = patternBytes(11 * MiB, 9);
       await upload(defaults, { Bucket: BUCKET, Key: "default-checksum", Body: body }, { partSize: 5 * MiB });
       assert.equal(proxy.sent("CreateMultipartUpload")[0]?.headers["x-amz-checksum-algorithm"], "CRC32", "declared when the upload is created");
       const parts = proxy.sent("UploadPart").sort((a, b) => partNumberOf(a) - partNumberOf(b));
@@ -306,7 +282,7 @@ describe("upload() and download() failures, through a fault-injecting proxy in f
   });
 
   it("never has more parts in flight than `concurrency`", async () => {
-    const body = data(20 * MiB, 8);
+    const body = patternBytes(20 * MiB, 8);
     await upload(s3, { Bucket: BUCKET, Key: "bounded", Body: body }, { partSize: 5 * MiB, concurrency: 2 });
     assert.equal(proxy.sent("UploadPart").length, 4);
     const peak = proxy.peakInFlight("UploadPart");
@@ -316,7 +292,7 @@ describe("upload() and download() failures, through a fault-injecting proxy in f
 
   describe("download()", () => {
     let etag: string;
-    const body = data(12 * MiB + 9, 9);
+    const body = patternBytes(12 * MiB + 9, 9);
 
     before(async () => {
       etag = (await upload(s3, { Bucket: BUCKET, Key: "source", Body: body }, { partSize: 5 * MiB })).ETag ?? "";

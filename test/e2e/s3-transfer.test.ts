@@ -11,29 +11,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { download, NoSuchKey, S3, upload, type TransferProgress, type UploadProgress } from "../../packages/s3/src/index.ts";
-import { S3RVER_CREDENTIALS, startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+import { startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+import { patternBytes, sha256 } from "../support/pattern-bytes.ts";
+import { s3rverClient } from "../support/s3rver-client.ts";
 
 const BUCKET = "stratus-transfer";
 const MiB = 1024 * 1024;
 
-/** `n` bytes of a pattern that differs per seed and does not repeat at a part boundary. */
-function data(n: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed * 2654435761;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
-
 /** `bytes` in uneven pieces, as a source of unknown length would give them. */
 async function* pieces(bytes: Uint8Array, size = 100_003): AsyncGenerator<Uint8Array> {
   for (let offset = 0; offset < bytes.length; offset += size) yield bytes.slice(offset, offset + size);
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }
 
 /** Progress events: loaded never decreases, and the last one says loaded === total === size. */
@@ -54,14 +41,7 @@ describe("upload() and download() against s3rver", () => {
 
   before(async () => {
     server = await startS3rver();
-    s3 = new S3({
-      region: "us-east-1",
-      endpoint: server.endpoint,
-      credentials: S3RVER_CREDENTIALS,
-      endpointParams: { ForcePathStyle: true },
-      requestChecksumCalculation: "when_required",
-      env: {},
-    });
+    s3 = s3rverClient(server.endpoint, { requestChecksumCalculation: "when_required" });
     await s3.createBucket({ Bucket: BUCKET });
     dir = mkdtempSync(join(tmpdir(), "stratus-transfer-"));
   });
@@ -91,7 +71,7 @@ describe("upload() and download() against s3rver", () => {
   });
 
   it("sends 20 MiB of bytes as 4 parts of 5 MiB, byte for byte, with monotonic progress", async () => {
-    const body = data(20 * MiB, 2);
+    const body = patternBytes(20 * MiB, 2);
     const events: UploadProgress[] = [];
     const result = await upload(s3, { Bucket: BUCKET, Key: "bytes-20", Body: body, ContentType: "application/octet-stream" }, { partSize: 5 * MiB, onProgress: (e) => events.push(e) });
     assert.equal(result.parts, 4);
@@ -111,7 +91,7 @@ describe("upload() and download() against s3rver", () => {
   });
 
   it("sends a Node Readable of unknown length in parts, the last one short", async () => {
-    const body = data(12 * MiB + 12_345, 3);
+    const body = patternBytes(12 * MiB + 12_345, 3);
     const events: UploadProgress[] = [];
     const result = await upload(s3, { Bucket: BUCKET, Key: "readable", Body: Readable.from(pieces(body)) }, { partSize: 5 * MiB, concurrency: 2, onProgress: (e) => events.push(e) });
     assert.equal(result.parts, 3);
@@ -120,30 +100,30 @@ describe("upload() and download() against s3rver", () => {
   });
 
   it("sends a web ReadableStream of unknown length, and one that ends within a part as one PutObject", async () => {
-    const body = data(11 * MiB, 4);
+    const body = patternBytes(11 * MiB, 4);
     const events: UploadProgress[] = [];
     const result = await upload(s3, { Bucket: BUCKET, Key: "web-stream", Body: ReadableStream.from(pieces(body, 65_536)) }, { partSize: 5 * MiB, onProgress: (e) => events.push(e) });
     assert.equal(result.parts, 3);
     assertProgress(events, body.length);
     assert.equal(sha256(await stored("web-stream")), sha256(body));
 
-    const short = data(3 * MiB, 5);
+    const short = patternBytes(3 * MiB, 5);
     const single = await upload(s3, { Bucket: BUCKET, Key: "web-stream-short", Body: ReadableStream.from(pieces(short)) }, { partSize: 5 * MiB });
     assert.equal(single.parts, 0);
     assert.equal(sha256(await stored("web-stream-short")), sha256(short));
   });
 
   it("sends exactly one part's worth of a stream as one PutObject, and one byte more as two parts", async () => {
-    const exact = data(5 * MiB, 6);
+    const exact = patternBytes(5 * MiB, 6);
     assert.equal((await upload(s3, { Bucket: BUCKET, Key: "exact", Body: pieces(exact) }, { partSize: 5 * MiB })).parts, 0);
     assert.equal(sha256(await stored("exact")), sha256(exact));
-    const over = data(5 * MiB + 1, 7);
+    const over = patternBytes(5 * MiB + 1, 7);
     assert.equal((await upload(s3, { Bucket: BUCKET, Key: "over", Body: pieces(over) }, { partSize: 5 * MiB })).parts, 2);
     assert.equal(sha256(await stored("over")), sha256(over));
   });
 
   it("sends a file Blob and a file stream of known length in parts, and an empty stream as an empty object", async () => {
-    const body = data(10 * MiB + 7, 8);
+    const body = patternBytes(10 * MiB + 7, 8);
     const path = join(dir, "source.bin");
     writeFileSync(path, body);
     const fromBlob = await upload(s3, { Bucket: BUCKET, Key: "blob", Body: await openAsBlob(path) }, { partSize: 5 * MiB });
@@ -162,14 +142,14 @@ describe("upload() and download() against s3rver", () => {
   });
 
   it("goes multipart below the part size when multipartThreshold says so, with per-part checksums when asked", async () => {
-    const body = data(3 * MiB, 9);
+    const body = patternBytes(3 * MiB, 9);
     const result = await upload(s3, { Bucket: BUCKET, Key: "threshold", Body: body, ChecksumAlgorithm: "crc32c" }, { multipartThreshold: MiB });
     assert.equal(result.parts, 1);
     assert.equal(sha256(await stored("threshold")), sha256(body));
   });
 
   it("rejects a stream shorter than its declared ContentLength, naming the sizes", async () => {
-    const body = data(6 * MiB, 10);
+    const body = patternBytes(6 * MiB, 10);
     await assert.rejects(
       upload(s3, { Bucket: BUCKET, Key: "short-stream", Body: Readable.from(pieces(body)), ContentLength: 6 * MiB + 1 }, { partSize: 5 * MiB }),
       (error: Error) => {
@@ -181,7 +161,7 @@ describe("upload() and download() against s3rver", () => {
   });
 
   it("downloads into a file in ranged parts, leaving only the file", async () => {
-    const body = data(13 * MiB + 5, 11);
+    const body = patternBytes(13 * MiB + 5, 11);
     await upload(s3, { Bucket: BUCKET, Key: "download-me", Body: body, ContentType: "application/x-test" }, { partSize: 5 * MiB });
     const target = join(dir, "downloaded.bin");
     writeFileSync(target, "an older file, replaced only once the download succeeded");
@@ -196,7 +176,7 @@ describe("upload() and download() against s3rver", () => {
   });
 
   it("downloads into a Node Writable and a web WritableStream, ending each", async () => {
-    const body = data(9 * MiB + 3, 12);
+    const body = patternBytes(9 * MiB + 3, 12);
     await upload(s3, { Bucket: BUCKET, Key: "to-streams", Body: body });
 
     const path = join(dir, "node-stream.bin");

@@ -15,7 +15,8 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { createNodeHttpHandler, type HttpHandler, type PoolStats } from "@stratus/core";
 import { S3 } from "../../packages/s3/src/index.ts";
-import { S3RVER_CREDENTIALS, startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+import { startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+import { s3rverClient } from "../support/s3rver-client.ts";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
@@ -98,15 +99,7 @@ describe("S3 getObject bodies nobody reads, on a pool of 10", () => {
       stats: () => node.stats?.() ?? { connected: 0, free: 0, running: 0, pending: 0 },
       destroy: () => node.destroy?.() ?? Promise.resolve(),
     };
-    s3 = new S3({
-      region: "us-east-1",
-      endpoint: server.endpoint,
-      credentials: S3RVER_CREDENTIALS,
-      endpointParams: { ForcePathStyle: true },
-      requestChecksumCalculation: "when_required",
-      http: { handler: pool },
-      env: {},
-    });
+    s3 = s3rverClient(server.endpoint, { requestChecksumCalculation: "when_required", http: { handler: pool } });
     await s3.createBucket({ Bucket: BUCKET });
     await s3.putObject({ Bucket: BUCKET, Key: "big", Body: BIG });
     await s3.putObject({ Bucket: BUCKET, Key: "small", Body: SMALL });

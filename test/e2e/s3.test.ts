@@ -4,7 +4,8 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ServiceError } from "@stratus/core";
 import { NoSuchBucket, NoSuchKey, S3, S3ServiceError } from "../../packages/s3/src/index.ts";
-import { S3RVER_CREDENTIALS, startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+import { startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+import { s3rverClient } from "../support/s3rver-client.ts";
 
 describe("S3 against s3rver", () => {
   let server: RunningServer;
@@ -12,13 +13,7 @@ describe("S3 against s3rver", () => {
 
   before(async () => {
     server = await startS3rver();
-    s3 = new S3({
-      region: "us-east-1",
-      endpoint: server.endpoint,
-      credentials: S3RVER_CREDENTIALS,
-      endpointParams: { ForcePathStyle: true },
-      env: {},
-    });
+    s3 = s3rverClient(server.endpoint);
   });
   after(async () => {
     await s3.destroy();

@@ -103,8 +103,7 @@ export async function startFaultServer(): Promise<FaultServer> {
   const requests: RecordedRequest[] = [];
   const requestSockets: Socket[] = [];
   const unread: IncomingMessage[] = [];
-  const sockets = new Set<Socket>();
-  const closedWaiters = new Set<() => void>();
+  const sockets = trackSockets();
   const requestWaiters: Array<{ count: number; resolve: () => void }> = [];
 
   const server = createServer({ keepAlive: true }, (req, res) => {
@@ -114,13 +113,7 @@ export async function startFaultServer(): Promise<FaultServer> {
       else res.writeHead(599, { "content-type": "text/plain" }).end(`fault server: ${String(error)}`);
     });
   });
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.once("close", () => {
-      sockets.delete(socket);
-      if (sockets.size === 0) for (const resolve of [...closedWaiters]) resolve();
-    });
-  });
+  server.on("connection", (socket: Socket) => sockets.add(socket));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
@@ -195,14 +188,13 @@ export async function startFaultServer(): Promise<FaultServer> {
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
     get openSockets() {
-      return sockets.size;
+      return sockets.open;
     },
     script(...behaviours) {
       queue.push(...behaviours);
@@ -222,21 +214,8 @@ export async function startFaultServer(): Promise<FaultServer> {
         req.resume();
       }
     },
-    whenSocketsClosed() {
-      if (sockets.size === 0) return Promise.resolve();
-      return new Promise((resolve) => {
-        const done = (): void => {
-          closedWaiters.delete(done);
-          resolve();
-        };
-        closedWaiters.add(done);
-      });
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    whenSocketsClosed: () => sockets.whenAllClosed(),
+    close: () => sockets.closeServer(server),
   };
 }
 
@@ -254,31 +233,67 @@ export interface SilentServer {
 }
 
 export async function startSilentServer(): Promise<SilentServer> {
-  const sockets = new Set<Socket>();
+  const sockets = trackSockets();
   let accepted = 0;
-  const closedWaiters = new Set<() => void>();
   const server: Server = createNetServer((socket) => {
     accepted++;
     sockets.add(socket);
     socket.on("error", () => undefined);
     // Read (and drop) what the client sends, so its FIN is seen and the socket closes.
     socket.resume();
-    socket.once("close", () => {
-      sockets.delete(socket);
-      if (sockets.size === 0) for (const resolve of [...closedWaiters]) resolve();
-    });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     port,
     get accepted() {
       return accepted;
     },
     get openSockets() {
+      return sockets.open;
+    },
+    whenSocketsClosed: () => sockets.whenAllClosed(),
+    close: () => sockets.closeServer(server),
+  };
+}
+
+/** A loopback port nobody listens on: bound, then closed. */
+export async function refusedPort(): Promise<number> {
+  const server = createNetServer();
+  const port = await listenOnLoopback(server);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Listens on 127.0.0.1 at a free port, and resolves to it. */
+async function listenOnLoopback(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** The connections a server accepted, so a test can wait for all to close and `close()` leaves none behind. */
+interface SocketTracker {
+  add(socket: Socket): void;
+  readonly open: number;
+  whenAllClosed(): Promise<void>;
+  /** Destroys every open connection, then closes `server`. */
+  closeServer(server: Server): Promise<void>;
+}
+
+function trackSockets(): SocketTracker {
+  const sockets = new Set<Socket>();
+  const closedWaiters = new Set<() => void>();
+  return {
+    add(socket) {
+      sockets.add(socket);
+      socket.once("close", () => {
+        sockets.delete(socket);
+        if (sockets.size === 0) for (const resolve of [...closedWaiters]) resolve();
+      });
+    },
+    get open() {
       return sockets.size;
     },
-    whenSocketsClosed() {
+    whenAllClosed() {
       if (sockets.size === 0) return Promise.resolve();
       return new Promise((resolve) => {
         const done = (): void => {
@@ -288,21 +303,12 @@ export async function startSilentServer(): Promise<SilentServer> {
         closedWaiters.add(done);
       });
     },
-    close: () =>
+    closeServer: (server) =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   };
-}
-
-/** A loopback port nobody listens on: bound, then closed. */
-export async function refusedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function bytesOf(body: string | Uint8Array | undefined): Uint8Array {

@@ -24,12 +24,12 @@ import {
   createFetchHttpHandler,
   createNodeHttpHandler,
   createRetryStrategy,
-  Credentials,
   type ClientConfig,
   type CredentialProvider,
   type Logger,
   type NodeHttpOptions,
 } from "@stratus/core";
+import { countingTokenProvider } from "../../packages/core/test/support/expiring-token.ts";
 import { findSecrets, textsOfError } from "../support/secret-scanner.ts";
 import { startFaultServer, type FaultServer } from "./fault-server.ts";
 import { clientSockets, clientSocketsGone, handleCounts, tearDown, turns, type HandleCounts } from "./leaks.ts";
@@ -219,20 +219,8 @@ function makeContext({ server, transport, handlerConfig, clients, errors, log, b
       errors.push(error);
       return error;
     },
-    refreshingCredentials() {
-      let resolved = 0;
-      return {
-        name: "fault-suite-refreshing",
-        get resolved() {
-          return resolved;
-        },
-        async resolve() {
-          resolved++;
-          const identity = { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY, sessionToken: `${SESSION_TOKEN}-${resolved}` };
-          return new Credentials({ ...identity, expiration: new Date(Date.now() + 3_600_000) }, "fault-suite-refreshing");
-        },
-      };
-    },
+    refreshingCredentials: () =>
+      countingTokenProvider({ name: "fault-suite-refreshing", accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY, tokenPrefix: SESSION_TOKEN }),
     within,
     released(index) {
       const request = server.requests[index];

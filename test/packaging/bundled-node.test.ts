@@ -12,10 +12,8 @@ import { promisify } from "node:util";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { S3RVER_CREDENTIALS, startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
-
-const ROOT = join(import.meta.dirname, "..", "..");
+import { bundleApp } from "./bundle-app.ts";
 
 const APP = `
 import { S3 } from "@stratus/s3";
@@ -50,16 +48,7 @@ after(async () => {
 });
 
 test("a Node bundle without node_modules runs on node:http against s3rver", async () => {
-  const result = await build({
-    stdin: { contents: APP, resolveDir: join(ROOT, "packages", "s3"), sourcefile: "app.mjs", loader: "js" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "node",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
+  const result = await bundleApp(APP);
   const inputs = Object.keys(result.metafile.inputs);
   assert.deepEqual(inputs.filter((path) => /node_modules\/(\.pnpm\/)?undici/.test(path)), [], "undici is not bundled");
   const [output] = result.outputFiles;

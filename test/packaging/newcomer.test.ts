@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { S3RVER_CREDENTIALS, startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
 import { readmeSnippet } from "../support/readme-snippets.ts";
-import { childEnv, NODE, npmInstall, packPackages, run, scratchDir } from "./pack-support.ts";
+import { childEnv, NODE, npmInstall, packPackages, run, scratchDir, stepTimer } from "./pack-support.ts";
 
 let scratch: string;
 let server: RunningServer;
@@ -30,15 +30,7 @@ after(async () => {
 });
 
 test("the README's S3 quick start, pasted into a fresh npm project, prints what the README says", async (t) => {
-  const timings: string[] = [];
-  const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
-    const started = performance.now();
-    try {
-      return await work();
-    } finally {
-      timings.push(`${label} ${Math.round(performance.now() - started)} ms`);
-    }
-  };
+  const { timed, summary } = stepTimer();
   const { code, output } = readmeSnippet("s3");
   assert.match(code, /from "@stratus\/s3"/, "the quick start imports the package by its name");
 
@@ -67,5 +59,5 @@ test("the README's S3 quick start, pasted into a fresh npm project, prints what 
 
   const ran = await timed("node quickstart.mts", () => run(NODE, ["quickstart.mts"], { cwd: project, env }));
   assert.equal(ran.stdout, output, "what the quick start printed");
-  t.diagnostic(timings.join(", "));
+  t.diagnostic(summary());
 });

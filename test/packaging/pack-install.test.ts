@@ -20,7 +20,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { S3RVER_CREDENTIALS, startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
-import { childEnv, npmInstall, NODE, packPackages, ROOT, run, scratchDir, scratchProject } from "./pack-support.ts";
+import { childEnv, npmInstall, NODE, packPackages, ROOT, run, scratchDir, scratchProject, stepTimer } from "./pack-support.ts";
 
 const CORE_VERSION = (JSON.parse(readFileSync(join(ROOT, "packages", "core", "package.json"), "utf8")) as { version: string }).version;
 const CONDITIONS = ["types", "node", "workerd", "deno", "bun", "browser", "default"];
@@ -40,15 +40,7 @@ after(async () => {
 });
 
 test("@stratus/core and @stratus/s3 build, pack, install with npm and call s3rver", async (t) => {
-  const timings: string[] = [];
-  const timed = async <T>(label: string, work: () => Promise<T> | T): Promise<T> => {
-    const started = performance.now();
-    try {
-      return await work();
-    } finally {
-      timings.push(`${label} ${Math.round(performance.now() - started)} ms`);
-    }
-  };
+  const { timed, summary } = stepTimer();
 
   const { core, s3 } = await timed("build + pnpm pack", () => packPackages(["core", "s3"], join(scratch, "tarballs")));
   const project = scratchProject(join(scratch, "app"), "stratus-pack-check");
@@ -145,5 +137,5 @@ test("@stratus/core and @stratus/s3 build, pack, install with npm and call s3rve
   assert.ok(result.s3?.endsWith("/node_modules/@stratus/s3/dist/index.js"), `@stratus/s3 resolved to ${result.s3}`);
   assert.ok(result.core?.endsWith("/node_modules/@stratus/core/dist/index.js"), `@stratus/core resolved to ${result.core}`);
   assert.ok(result.s3?.startsWith(`file://${project}`), "resolved inside the scratch project, not the workspace");
-  t.diagnostic(timings.join(", "));
+  t.diagnostic(summary());
 });

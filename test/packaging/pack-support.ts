@@ -11,6 +11,7 @@
  *                    the registry, or npm's cache when it is warm
  *   childEnv         Node 24 first on the PATH, and none of the npm_* settings a parent
  *                    `npm test` passes down, except how to reach the registry
+ *   stepTimer        how long each slow step took, for one diagnostic line at the end
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -69,6 +70,22 @@ export function scratchProject(dir: string, name: string): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name, private: true, type: "module" }, null, 2));
   return dir;
+}
+
+/** `timed(label, work)` runs a step and notes its duration; `summary()` lists them ("npm install 5123 ms, …"). */
+export function stepTimer(): { timed: <T>(label: string, work: () => Promise<T> | T) => Promise<T>; summary: () => string } {
+  const timings: string[] = [];
+  return {
+    async timed(label, work) {
+      const started = performance.now();
+      try {
+        return await work();
+      } finally {
+        timings.push(`${label} ${Math.round(performance.now() - started)} ms`);
+      }
+    },
+    summary: () => timings.join(", "),
+  };
 }
 
 /** `npm install <tarballs…>` in `project`, as a user installs downloaded packages. */

@@ -1,26 +1,19 @@
 /**
  * What a bundler keeps of Stratus for an app that only reads an S3 object: esbuild
  * (`--bundle --minify --format=esm --platform=node`, as an app would build) over the
- * workspace sources, then a look at what went in.
+ * workspace sources (bundle-app.ts), then a look at what went in.
  *
  * Structural checks, not sizes: the metafile's inputs (which source files contributed
  * bytes) and marker strings that only another protocol module or another service would
  * bring. A control bundle that does take every protocol (the core's PROTOCOLS table) must
  * show all of those markers and modules, so a marker that stopped meaning anything fails
  * here instead of passing quietly. Sizes are printed as diagnostics, for the record.
- *
- * The apps are bundled from packages/s3, where `@stratus/s3` resolves to the package itself
- * (Node's self-reference through `exports`, which esbuild follows) and `@stratus/core` to
- * the workspace core.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
-import { build } from "esbuild";
-
-const ROOT = join(import.meta.dirname, "..", "..");
-const S3_PACKAGE = join(ROOT, "packages", "s3");
+import { bundleApp, ROOT } from "./bundle-app.ts";
 
 interface Bundle {
   readonly text: string;
@@ -31,17 +24,7 @@ interface Bundle {
 }
 
 async function bundle(source: string): Promise<Bundle> {
-  const result = await build({
-    stdin: { contents: source, resolveDir: S3_PACKAGE, sourcefile: "app.mjs", loader: "js" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "node",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-    outfile: join(ROOT, ".stratus-tmp", "tree-shaking", "app.js"), // not written (write: false)
-  });
+  const result = await bundleApp(source, join(ROOT, ".stratus-tmp", "tree-shaking", "app.js"));
   const [output] = result.outputFiles;
   assert.ok(output, "esbuild produced no output");
   const inputs = new Map<string, number>();
@@ -61,8 +44,8 @@ const OTHER_PROTOCOL_MODULES = ["json.ts", "json/", "query.ts", "ec2.ts", "rest-
 const OTHER_PROTOCOL_MARKERS = ["application/x-amz-json-", "smithy-rpc-v2-cbor", "application/cbor", "ResponseMetadata", "x-amzn-query-mode"];
 /** Operation names of other services (and none that the core itself calls, like STS's). */
 const OTHER_SERVICE_MARKERS = ["BatchWriteItem", "ReceiveMessage", "DescribeInstances", "PutMetricData"];
-/** S3 operations an app that calls GetObject alone does not need. */
-const OTHER_S3_OPERATIONS = ["PutBucketLifecycleConfiguration", "ListObjectsV2", "CompleteMultipartUpload", "LifecycleRule"];
+/** S3 operations an app that calls GetObject alone does not need (S3's hooks name a few others, e.g. CompleteMultipartUpload, on purpose). */
+const OTHER_S3_OPERATIONS = ["PutBucketLifecycleConfiguration", "ListObjectsV2", "PutBucketNotificationConfiguration", "LifecycleRule"];
 
 function modulesIn(b: Bundle, prefixes: readonly string[]): string[] {
   return [...b.inputs.keys()].filter((path) => prefixes.some((p) => path.startsWith(p)));

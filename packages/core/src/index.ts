@@ -31,3 +31,6 @@ export * from "./validate/index.ts";
 export * from "./paginate/index.ts";
 export * from "./wait/index.ts";
 export * from "./eventstream/index.ts";
+// For service packages that wait on a caller's promise while a signal may fire (the S3
+// transfer manager): the core's own helper, so every package drops an abandoned outcome alike.
+export { abandonable } from "./abort/index.ts";

@@ -5,7 +5,8 @@
  *                                it aborts (and clears itself, so no handle outlives it)
  *   abandonable(promise, signal) the caller stops waiting on abort, with its reason; the
  *                                promise itself runs on (it may be shared, e.g. a credential
- *                                refresh other callers still wait for)
+ *                                refresh other callers still wait for) and its outcome, once
+ *                                abandoned, is dropped (handled, so never an unhandled rejection)
  *
  * Both reject with `signal.reason` as given, so the caller's own error (or the call's
  * TimeoutError) is what surfaces, never a generic AbortError made here.
@@ -27,8 +28,15 @@ export function sleep(ms: number, signal?: AbortSignal | undefined): Promise<voi
   });
 }
 
+/**
+ * Waits on `promise` until `signal` aborts, then rejects with `signal.reason`. The promise is
+ * not cancelled: it runs on, and an outcome nobody waits for any more is handled, never unhandled.
+ */
 export function abandonable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });

@@ -4,34 +4,19 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ServiceClient } from "../../src/client/service-client.ts";
-import { Credentials } from "../../src/credentials/credentials.ts";
-import type { CredentialProvider } from "../../src/credentials/provider.ts";
-import { sendJson, startLoopbackServer } from "../support/loopback-server.ts";
+import { countingTokenProvider, startTokenOneExpiredServer } from "../support/expiring-token.ts";
 import { loadService, loopbackConfig, op } from "./service-fixtures.ts";
 
 const sqs = loadService("sqs", "2012-11-05");
 
 test("eight calls refused the same expired token at once share one refresh", async () => {
-  let resolved = 0;
-  const provider: CredentialProvider = {
-    name: "counting",
-    async resolve() {
-      resolved++;
-      return new Credentials(
-        { accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: `token-${resolved}`, expiration: new Date(Date.now() + 3_600_000) },
-        "counting",
-      );
-    },
-  };
-  const server = await startLoopbackServer((req, res) => {
-    if (req.headers["x-amz-security-token"] === "token-1") sendJson(res, { __type: "ExpiredTokenException", message: "expired" }, 400);
-    else sendJson(res, { QueueUrls: [] });
-  });
+  const provider = countingTokenProvider();
+  const server = await startTokenOneExpiredServer();
   const client = new ServiceClient(sqs.definition, loopbackConfig(server.url, { credentials: provider }));
   try {
     const outs = await Promise.all(Array.from({ length: 8 }, () => client.send(op(sqs, "ListQueues"), {})));
     assert.ok(outs.every((out) => out.$metadata.attempts === 2));
-    assert.equal(resolved, 2, "one refresh for all eight");
+    assert.equal(provider.resolved, 2, "one refresh for all eight");
     const resent = server.requests.map((r) => r.headers["x-amz-security-token"]).filter((token) => token !== "token-1");
     assert.deepEqual(resent, Array.from({ length: 8 }, () => "token-2"));
   } finally {

@@ -6,10 +6,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ServiceClient } from "../../src/client/service-client.ts";
-import { Credentials } from "../../src/credentials/credentials.ts";
-import type { CredentialProvider } from "../../src/credentials/provider.ts";
 import { NetworkError } from "../../src/errors/index.ts";
 import { ServiceError } from "../../src/errors/service-error.ts";
+import { countingTokenProvider, startTokenOneExpiredServer } from "../support/expiring-token.ts";
 import { sendJson, startLoopbackServer, type ReceivedRequest } from "../support/loopback-server.ts";
 import { fastRetry, loadService, loopbackConfig, op } from "./service-fixtures.ts";
 
@@ -171,30 +170,17 @@ test("a skew error without a skewed clock is not retried", async () => {
 });
 
 test("an expired token: the credentials are invalidated and resolved again, once", async () => {
-  let resolved = 0;
-  const provider: CredentialProvider = {
-    name: "counting",
-    async resolve() {
-      resolved++;
-      return new Credentials(
-        { accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: `token-${resolved}`, expiration: new Date(Date.now() + 3_600_000) },
-        "counting",
-      );
-    },
-  };
-  const server = await startLoopbackServer((req, res) => {
-    if (req.headers["x-amz-security-token"] === "token-1") sendJson(res, { __type: "ExpiredTokenException", message: "expired" }, 400);
-    else sendJson(res, { QueueUrls: [] });
-  });
+  const provider = countingTokenProvider();
+  const server = await startTokenOneExpiredServer();
   const client = new ServiceClient(sqs.definition, loopbackConfig(server.url, { credentials: provider }));
   try {
     const out = await client.send(op(sqs, "ListQueues"), {});
     assert.equal(out.$metadata.attempts, 2);
-    assert.equal(resolved, 2);
+    assert.equal(provider.resolved, 2);
     assert.deepEqual(server.requests.map((r) => r.headers["x-amz-security-token"]), ["token-1", "token-2"]);
     // The refreshed credentials are cached for the next call.
     await client.send(op(sqs, "ListQueues"), {});
-    assert.equal(resolved, 2);
+    assert.equal(provider.resolved, 2);
   } finally {
     await client.destroy();
     await server.close();

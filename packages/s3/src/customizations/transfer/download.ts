@@ -20,10 +20,10 @@
  *
  * An empty object answers a ranged GET with 416 InvalidRange; it is then fetched whole.
  */
-import { AbortError, ServiceError, type ResponseBody, type ValidationProblem } from "@stratus/core";
+import { abandonable, AbortError, ServiceError, type ResponseBody, type ValidationProblem } from "@stratus/core";
 import type { S3 } from "../../generated/client.ts";
 import type { GetObjectOutput, GetObjectRequest } from "../../generated/types.ts";
-import { linkedController, untilAborted } from "./abortable.ts";
+import { linkedController } from "./abortable.ts";
 import { openSink, targetProblem, type DownloadSink, type DownloadTarget } from "./download-sink.ts";
 import { describePart, messageOf, TransferError, type ByteRange } from "./errors.ts";
 import { resolveDownloadOptions, type DownloadOptions } from "./options.ts";
@@ -59,7 +59,7 @@ export async function download(s3: S3, params: DownloadParams, to: DownloadTarge
     throw error;
   }
   try {
-    sink = await untilAborted(openSink(to), stop.signal);
+    sink = await abandonable(openSink(to), stop.signal);
   } catch (error) {
     await first.Body?.cancel().catch(() => undefined);
     unlink();
@@ -109,7 +109,7 @@ export async function download(s3: S3, params: DownloadParams, to: DownloadTarge
   /** Writes part `index`, naming it if the destination fails. */
   const write = async (index: number, chunk: Uint8Array): Promise<void> => {
     try {
-      await untilAborted(sink.write(chunk), stop.signal);
+      await abandonable(sink.write(chunk), stop.signal);
     } catch (error) {
       const range = ranges[index];
       if (range !== undefined) fail(partError("writing", object, index, range, error, etag));
@@ -140,7 +140,7 @@ export async function download(s3: S3, params: DownloadParams, to: DownloadTarge
     // A file is renamed into place by then: not raced with an abort, or it could appear
     // after the download said it was aborted. A stream's end waits on its reader: abortable.
     const finishing = sink.finish();
-    await (typeof to === "string" ? finishing : untilAborted(finishing, stop.signal));
+    await (typeof to === "string" ? finishing : abandonable(finishing, stop.signal));
     unlink();
     const size = total ?? written;
     progress.finish(size);

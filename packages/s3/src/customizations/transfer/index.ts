@@ -12,7 +12,8 @@
  *   options.ts           the options, checked before anything is sent
  *   progress.ts          onProgress events
  *   errors.ts            TransferError: which part, which bytes, and the cause
- *   abortable.ts         waiting on what cannot be cancelled while a signal may fire
+ *   abortable.ts         a controller that follows the caller's signal (waiting on what cannot be
+ *                        cancelled is the core's abandonable())
  */
 export { upload } from "./upload.ts";
 export { download, type DownloadParams, type DownloadResult } from "./download.ts";

@@ -25,11 +25,11 @@
  * the upload is created with it and each part carries its checksum, computed here so it is
  * known for CompleteMultipartUpload even from a store that does not echo it.
  */
-import { AbortError, checksumBase64, type ChecksumAlgorithm } from "@stratus/core";
+import { abandonable, AbortError, checksumBase64, type ChecksumAlgorithm } from "@stratus/core";
 import pLimit from "p-limit";
 import type { S3 } from "../../generated/client.ts";
 import type { CompletedPart, CompleteMultipartUploadOutput, CreateMultipartUploadOutput } from "../../generated/types.ts";
-import { linkedController, untilAborted } from "./abortable.ts";
+import { linkedController } from "./abortable.ts";
 import { describePart, messageOf, TransferError, type ByteRange } from "./errors.ts";
 import { MAX_PARTS, tooManyPartsMessage } from "./part-size.ts";
 import type { PartSource } from "./part-source.ts";
@@ -100,7 +100,7 @@ export async function uploadMultipart(
   let offset = 0;
   try {
     while (!stop.signal.aborted) {
-      const bytes = await untilAborted(source.read(plan.partSize), stop.signal);
+      const bytes = await abandonable(source.read(plan.partSize), stop.signal);
       if (bytes.byteLength === 0) break;
       if (++partNumber > MAX_PARTS) {
         fail(new TransferError(`uploading ${object}: ${tooManyPartsMessage(plan.partSize)}`, { partNumber, uploadId }));
@@ -181,7 +181,7 @@ async function createUpload(s3: S3, params: UploadParams, plan: MultipartPlan): 
   const creating = s3.createMultipartUpload(createInput(params), { timeout: plan.timeout });
   if (plan.signal === undefined) return creating;
   try {
-    return await untilAborted(creating, plan.signal);
+    return await abandonable(creating, plan.signal);
   } catch (error) {
     if (!plan.signal.aborted) throw error;
     void creating

@@ -41,55 +41,30 @@ const encoder = new TextEncoder();
 
 /** The part source for any body `toRequestBody` accepts; `declaredLength` is the caller's ContentLength. */
 export function partSourceFor(body: unknown, declaredLength: number | undefined): PartSource {
-  if (typeof Blob !== "undefined" && body instanceof Blob) return new BlobSource(body);
+  if (typeof Blob !== "undefined" && body instanceof Blob) return new SliceableSource(body);
   const value = toRequestBody(body, "upload: Body", declaredLength);
-  if (typeof value === "string") return new BytesSource(encoder.encode(value));
-  if (value instanceof Uint8Array) return new BytesSource(value);
+  if (typeof value === "string") return new SliceableSource(encoder.encode(value));
+  if (value instanceof Uint8Array) return new SliceableSource(value);
   return new StreamSource(value);
 }
 
-class BytesSource implements PartSource {
+/** Bytes or a Blob: both can be sliced at any offset, so a part is a view of bytes or a Blob slice read when asked for. */
+class SliceableSource implements PartSource {
   readonly length: number;
-  readonly whole: Uint8Array;
+  readonly whole: Uint8Array | Blob;
   #offset = 0;
 
-  constructor(bytes: Uint8Array) {
-    this.whole = bytes;
-    this.length = bytes.byteLength;
-  }
-
-  async read(size: number): Promise<Uint8Array> {
-    const part = this.whole.subarray(this.#offset, this.#offset + size);
-    this.#offset += part.byteLength;
-    return part;
-  }
-
-  async ended(): Promise<boolean> {
-    return this.#offset >= this.length;
-  }
-
-  unread(bytes: Uint8Array): void {
-    this.#offset -= bytes.byteLength;
-  }
-
-  release(): void {}
-
-  close(): void {}
-}
-
-class BlobSource implements PartSource {
-  readonly length: number;
-  readonly whole: Blob;
-  #offset = 0;
-
-  constructor(blob: Blob) {
-    this.whole = blob;
-    this.length = blob.size;
+  constructor(whole: Uint8Array | Blob) {
+    this.whole = whole;
+    this.length = whole instanceof Uint8Array ? whole.byteLength : whole.size;
   }
 
   async read(size: number): Promise<Uint8Array> {
     const end = Math.min(this.length, this.#offset + size);
-    const part = new Uint8Array(await this.whole.slice(this.#offset, end).arrayBuffer());
+    const part =
+      this.whole instanceof Uint8Array
+        ? this.whole.subarray(this.#offset, end)
+        : new Uint8Array(await this.whole.slice(this.#offset, end).arrayBuffer());
     this.#offset = end;
     return part;
   }

@@ -14,10 +14,10 @@
  * A small body goes to PutObject as bytes (or the caller's Blob), never as a one-shot
  * stream, so the core can retry it too.
  */
-import { AbortError, parseChecksumAlgorithm, ValidationError, type ValidationProblem } from "@stratus/core";
+import { abandonable, AbortError, parseChecksumAlgorithm, ValidationError, type ValidationProblem } from "@stratus/core";
 import type { S3 } from "../../generated/client.ts";
 import type { PutObjectOutput } from "../../generated/types.ts";
-import { linkedController, untilAborted } from "./abortable.ts";
+import { linkedController } from "./abortable.ts";
 import { uploadMultipart } from "./multipart-upload.ts";
 import { resolveUploadOptions, type UploadOptions } from "./options.ts";
 import { formatBytes, MAX_PART_SIZE, MAX_PARTS, partSizeFor } from "./part-size.ts";
@@ -84,8 +84,8 @@ async function smallBody(source: PartSource, total: number | undefined, threshol
   if (total !== undefined && source.whole !== undefined) return source.whole;
   const { controller, unlink } = linkedController(signal);
   try {
-    const head = await untilAborted(source.read(total ?? threshold), controller.signal);
-    if (await untilAborted(source.ended(), controller.signal)) return head;
+    const head = await abandonable(source.read(total ?? threshold), controller.signal);
+    if (await abandonable(source.ended(), controller.signal)) return head;
     source.unread(head);
     return undefined;
   } catch (error) {
