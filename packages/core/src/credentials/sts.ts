@@ -6,9 +6,11 @@
  *   AssumeRoleWithWebIdentity    unsigned: the web identity token is the proof
  *
  * Both are awsQuery calls: a form-encoded POST of `Action=…&Version=2011-06-15&…` to the
- * STS endpoint, answered with XML. The answer is untrusted input, so it is parsed with
- * entity processing off (no DOCTYPE entity expansion); the five predefined XML entities
- * and character references, which STS does use in messages, are decoded by hand.
+ * STS endpoint, answered with XML. The answer is untrusted input, so it is read by the
+ * SDK's own XML reader (protocols/xml/document.ts): a DOCTYPE gets the answer refused, so no
+ * entity is ever expanded, and the five predefined entities and character references,
+ * which STS does use in messages, are decoded. Elements match on local names and text is
+ * trimmed; an answer that is not well-formed XML counts as no document at all.
  *
  * Where the call goes (`stsTarget`): an endpoint URL configured for service id "STS"
  * (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the profile's services section…), else the
@@ -22,13 +24,13 @@
  * token we did send (an endpoint that echoes it gets "<redacted>"), and transport errors
  * name only the URL.
  */
-import { XMLParser } from "fast-xml-parser";
 import { resolveEndpointUrl, resolveRegion } from "../config/index.ts";
 import type { SectionValues, SharedConfig } from "../config/index.ts";
-import { CredentialsError, StsError } from "../errors/index.ts";
+import { CredentialsError, ParseError, StsError } from "../errors/index.ts";
 import { requestUrl } from "../http/http-request.ts";
 import type { HttpRequest } from "../http/http-request.ts";
 import { simpleRequest } from "../http/simple-request.ts";
+import { childNamed, parseXml, type XmlElement } from "../protocols/xml/document.ts";
 import { signRequest, uriEscape } from "../signing/index.ts";
 import { Credentials, type CredentialIdentity } from "./credentials.ts";
 import type { Env } from "./provider.ts";
@@ -175,7 +177,7 @@ async function call(
       cause: error,
     });
   });
-  const document = parseXml(response.body);
+  const document = parseAnswer(response.body);
   if (response.statusCode < 200 || response.statusCode >= 300) {
     // What we sent that a misbehaving endpoint could echo back (the secret key is never sent).
     const sent = [signWith?.sessionToken, ...params.filter(([name]) => name === "WebIdentityToken").map(([, value]) => String(value))];
@@ -218,56 +220,30 @@ function buildRequest(
 
 // ---- reading the answer --------------------------------------------------------------
 
-type XmlNode = string | { readonly [name: string]: XmlNode | undefined };
-
-const parser = new XMLParser({
-  processEntities: false,
-  htmlEntities: false,
-  ignoreAttributes: true,
-  ignoreDeclaration: true,
-  parseTagValue: false,
-  removeNSPrefix: true,
-  trimValues: true,
-});
-
-function parseXml(body: string): XmlNode | undefined {
+/** The answer's root element; undefined when the body is empty or not well-formed XML. */
+function parseAnswer(body: string): XmlElement | undefined {
   if (!body.trim()) return undefined;
   try {
-    return parser.parse(body) as XmlNode;
-  } catch {
-    return undefined;
+    return parseXml(body, "sts");
+  } catch (error) {
+    if (error instanceof ParseError) return undefined;
+    throw error;
   }
 }
 
-/** The text at `path`, entity-decoded, or undefined. */
-function textAt(node: XmlNode | undefined, ...path: string[]): string | undefined {
-  let at: XmlNode | undefined = node;
-  for (const name of path) {
-    if (at === undefined || typeof at === "string") return undefined;
-    at = at[name];
-  }
-  return typeof at === "string" ? decodeEntities(at) : undefined;
-}
-
-const PREDEFINED: Readonly<Record<string, string>> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (whole, ref: string) => {
-    if (ref.startsWith("#x")) return safeCodePoint(Number.parseInt(ref.slice(2), 16)) ?? whole;
-    if (ref.startsWith("#")) return safeCodePoint(Number.parseInt(ref.slice(1), 10)) ?? whole;
-    return PREDEFINED[ref] ?? whole;
-  });
-}
-
-function safeCodePoint(code: number): string | undefined {
-  return Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+/** The trimmed text of the element at `path` (root first, local names), if it has no child elements. */
+function textAt(root: XmlElement | undefined, ...path: string[]): string | undefined {
+  const [rootName, ...rest] = path;
+  let at: XmlElement | undefined = root?.localName === rootName ? root : undefined;
+  for (const name of rest) at = at && childNamed(at, name);
+  return at && at.children.length === 0 ? at.text.trim() : undefined;
 }
 
 function errorFrom(
   action: string,
   statusCode: number,
   headers: Readonly<Record<string, string>>,
-  document: XmlNode | undefined,
+  document: XmlElement | undefined,
   provider: string,
   secrets: ReadonlyArray<string | undefined>,
 ): Error {
@@ -287,7 +263,7 @@ function errorFrom(
   return new StsError(provider, action, { code: code.slice(0, 100), message: message.slice(0, 1000), requestId, statusCode });
 }
 
-function credentialsFrom(action: string, document: XmlNode | undefined, options: StsCallOptions): Credentials {
+function credentialsFrom(action: string, document: XmlElement | undefined, options: StsCallOptions): Credentials {
   const result = [`${action}Response`, `${action}Result`];
   const field = (name: string): string | undefined => textAt(document, ...result, "Credentials", name);
   const missing = (what: string): CredentialsError =>

@@ -485,18 +485,20 @@ describe("assume role from a profile", () => {
       config: `[profile a]\nrole_arn = ${ROLE_A}\nsource_profile = base\n`,
       credentials: "[base]\naws_access_key_id = A\naws_secret_access_key = s\n",
     });
-    const body = `<?xml version="1.0"?>
-<!DOCTYPE r [<!ENTITY boom "EXPANDED">]>
-<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
+    const answer = (prolog: string, accessKeyId: string): string => `<?xml version="1.0"?>
+${prolog}<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
 <AssumedRoleUser><Arn>arn:aws:sts::333333333333:assumed-role/r/s</Arn></AssumedRoleUser>
-<Credentials><AccessKeyId>&boom;</AccessKeyId><SecretAccessKey>a&amp;b&lt;c&#x2F;d&#43;</SecretAccessKey>
+<Credentials><AccessKeyId>${accessKeyId}</AccessKeyId><SecretAccessKey>a&amp;b&lt;c&#x2F;d&#43;</SecretAccessKey>
 <SessionToken>tok</SessionToken><Expiration>2030-05-06T08:08:09Z</Expiration></Credentials>
 </AssumeRoleResult></AssumeRoleResponse>`;
-    reply = () => ({ raw: { status: 200, body } });
+    reply = () => ({ raw: { status: 200, body: answer("", "AKID") } });
     const credentials = await provider("a").resolve();
-    assert.equal(credentials.accessKeyId, "&boom;");
+    assert.equal(credentials.accessKeyId, "AKID");
     assert.equal(credentials.secretAccessKey, "a&b<c/d+");
     assert.equal(credentials.accountId, "333333333333");
+    // The XML reader refuses any DOCTYPE, so a declared entity cannot be expanded: the answer is no document.
+    reply = () => ({ raw: { status: 200, body: answer('<!DOCTYPE r [<!ENTITY boom "EXPANDED">]>\n', "&boom;") } });
+    await assert.rejects(provider("a").resolve(), /STS AssumeRole answer has no Credentials\/AccessKeyId$/);
   });
 
   it("an STS that does not answer in time is an error naming the endpoint", async () => {
