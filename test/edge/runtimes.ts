@@ -131,7 +131,7 @@ export const SUBSET_MARKERS: readonly string[] = [
   "sigv4 suite case get-vanilla",
   "the default transport: undici on Node.js, fetch in Bun and Deno",
   "HMAC-SHA256: string and byte keys, keys longer than a block, empty data",
-  "bytes(), text() and iteration give the same bytes; a body is read once",
+  "bytes(), text(), json() and iteration give the same bytes; a body is read once",
 ];
 
 /** A one-line summary of a run's timing, printed by the suites (never asserted). */

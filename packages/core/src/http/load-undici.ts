@@ -12,6 +12,7 @@
  * them to fetch).
  */
 import type * as Undici from "undici";
+import { isNodeJs } from "../platform/index.ts";
 
 export type UndiciModule = typeof Undici;
 
@@ -19,8 +20,13 @@ const SPECIFIER = "undici";
 
 let loading: Promise<UndiciModule | undefined> | undefined;
 
-/** The undici module, or undefined when it cannot be imported here. Resolved once per process. */
+/**
+ * The undici module, or undefined when it cannot be imported here. Resolved once per
+ * process. Node.js only: Bun answers `import("undici")` with a stand-in of its own whose
+ * Agent cannot be destroyed, so a Node handler made by hand there runs on node:http.
+ */
 export function loadUndici(): Promise<UndiciModule | undefined> {
+  if (!isNodeJs()) return Promise.resolve(undefined);
   loading ??= (import(/* webpackIgnore: true */ /* @vite-ignore */ SPECIFIER) as Promise<UndiciModule>).then(
     (module) => (typeof module.Agent === "function" ? module : undefined),
     () => undefined,

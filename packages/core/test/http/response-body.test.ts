@@ -11,8 +11,21 @@ import type { HttpRequest } from "../../src/http/http-request.ts";
 import { bodyFromBytes, createResponseBody, type BodySource } from "../../src/http/response-body.ts";
 import { startLoopbackServer } from "../support/loopback-server.ts";
 
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
+/**
+ * A way to force a full collection, on Node.js (exposed here). Deno offers none to a running
+ * test, and Bun's collector does not promise to run finalizers when forced.
+ */
+function forcedCollector(): (() => void) | undefined {
+  if ("Bun" in globalThis || "Deno" in globalThis) return undefined;
+  try {
+    setFlagsFromString("--expose-gc");
+    return runInNewContext("gc") as () => void;
+  } catch {
+    return undefined;
+  }
+}
+const gc = forcedCollector();
+const NO_GC = gc === undefined ? "this runtime cannot force a collection that runs finalizers from a test" : false;
 
 interface CountingSource extends BodySource {
   released: number;
@@ -148,13 +161,13 @@ test("stream(): cancelling it releases the source, before or after the first rea
 /** Collects garbage until `condition` holds; a bounded number of rounds, no clock. */
 async function collectUntil(condition: () => boolean): Promise<void> {
   for (let round = 0; round < 50 && !condition(); round++) {
-    gc();
+    gc?.();
     // Finalization callbacks run in a task of their own after the collection.
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
-test("a dropped body (unread or partly read) is released when it is collected; a read or cancelled one is not", async () => {
+test("a dropped body (unread or partly read) is released when it is collected; a read or cancelled one is not", { skip: NO_GC }, async () => {
   const unread = source(["a"]);
   const partly = source(["a", "b"]);
   const read = source(["a"]);

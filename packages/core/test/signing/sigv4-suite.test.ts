@@ -10,7 +10,7 @@
  * case, whether it is signed or added after signing. A case with no readme that still
  * shows a token in its `.sreq` (get-vanilla-with-session-token) takes the token from there.
  */
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, globSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
@@ -161,10 +161,10 @@ for (const c of cases) {
   });
 }
 
+// The summary line is printed by this last test rather than an after() hook: run by Deno's
+// node:test (test/edge), a module-level after() hook's output stopped appearing once the
+// core subset held a skipped test.
 test("every suite case passed", () => {
-  assert.equal(passed, cases.length, `${cases.length - passed} suite case(s) failed; see above`);
-});
-
-after(() => {
   console.log(`sigv4 suite: ${passed}/${cases.length} cases pass`);
+  assert.equal(passed, cases.length, `${cases.length - passed} suite case(s) failed; see above`);
 });
