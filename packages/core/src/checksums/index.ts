@@ -25,6 +25,7 @@ export {
   type Checksum,
 } from "./algorithms.ts";
 export { crc32 } from "./crc32.ts";
+export { md5, md5Hex } from "./md5.ts";
 export { crc32c } from "./crc32c.ts";
 export { crc64nvme, Crc64Nvme } from "./crc64nvme.ts";
 export { ChecksumMismatchError } from "./errors.ts";

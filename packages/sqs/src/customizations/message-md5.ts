@@ -17,7 +17,7 @@
  * as a string. See "Calculating the MD5 message digest for message attributes" in the SQS
  * Developer Guide; the Java SDK writes list values the same way (types 3 and 4).
  */
-import { md5Hex } from "./md5.ts";
+import { md5 } from "@stratus/core";
 
 /** A message attribute as callers send it and as SQS returns it. */
 export interface AttributeValue {
@@ -36,7 +36,7 @@ const BINARY_LIST = 4;
 const encoder = new TextEncoder();
 
 export function md5OfBody(body: string): string {
-  return md5Hex(encoder.encode(body));
+  return md5(encoder.encode(body), "hex");
 }
 
 export function md5OfAttributes(attributes: Readonly<Record<string, AttributeValue>>): string {
@@ -56,7 +56,7 @@ export function md5OfAttributes(attributes: Readonly<Record<string, AttributeVal
       parts.push(Uint8Array.of(BINARY_LIST), ...attribute.BinaryListValues.map((value) => prefixed(bytesOf(value))));
     }
   }
-  return md5Hex(concat(parts));
+  return md5(concat(parts), "hex");
 }
 
 /** A blob as the client sends it: bytes as they are, a string as its UTF-8 bytes (the core's rule). */

@@ -28,7 +28,7 @@ import { StratusError } from "../../errors/index.ts";
 import { cloneRequest, type HttpRequest } from "../../http/http-request.ts";
 import { resolveShape } from "../../schema/normalize.ts";
 import type { OperationSchema } from "../../schema/types.ts";
-import { nodeBuiltin } from "../../platform/index.ts";
+import { md5 } from "../../checksums/md5.ts";
 
 const DEFAULT_ALGORITHM_HEADER = "x-amz-sdk-checksum-algorithm";
 
@@ -56,15 +56,11 @@ function algorithmHeader(operation: OperationSchema): string {
 }
 
 function md5Base64(body: HttpRequest["body"]): string {
-  // MD5 is not in WebCrypto: node:crypto, asked for on use (a Worker needs nodejs_compat).
-  const crypto = nodeBuiltin("node:crypto");
-  if (!crypto) throw new StratusError("Content-MD5 needs node:crypto's MD5, which this runtime does not have (on Workers, enable nodejs_compat)");
-  const hash = crypto.createHash("md5");
   // The checksum step (checksum.ts) reads a streaming body into bytes before this step
   // when the operation needs MD5, so a stream here is a hook's doing.
   if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array)) {
     throw new StratusError(`Content-MD5 needs the body's bytes before sending; the body is ${body.description}`);
   }
-  if (body !== undefined) hash.update(body);
-  return hash.digest("base64");
+  const bytes = body === undefined ? new Uint8Array(0) : typeof body === "string" ? new TextEncoder().encode(body) : body;
+  return md5(bytes, "base64");
 }

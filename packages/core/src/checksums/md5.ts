@@ -1,13 +1,16 @@
 /**
- * MD5 (RFC 1321), in plain JavaScript: SQS's message digests need it on every runtime, and
- * WebCrypto has no MD5 (the core's Content-MD5 asks node:crypto for it and is not exported).
- * Messages are at most 1 MiB, which this hashes in a few milliseconds. Not for security:
- * SQS uses it to detect corruption, and so do we.
+ * MD5 (RFC 1321), for the two places AWS still asks for it: the Content-MD5 header of
+ * operations that require a body checksum, and SQS's message digests. Not for security:
+ * both use it to detect corruption. WebCrypto has no MD5, so `md5` takes node:crypto's
+ * native one where the runtime has it (Node, Bun, Deno, Workers with nodejs_compat) and
+ * the plain-JavaScript one below elsewhere (a few milliseconds for SQS's 1 MiB maximum).
  *
  * The layout follows the RFC: the message is padded with a 1 bit, zeros and its bit length
  * (little-endian) to a multiple of 64 bytes, then each 64-byte block runs four rounds of
  * sixteen steps over the state (a, b, c, d).
  */
+
+import { nodeBuiltin } from "../platform/index.ts";
 
 /** Per-step left rotations, four for each round (RFC 1321, 3.4). */
 const SHIFTS = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
@@ -15,7 +18,21 @@ const SHIFTS = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
 /** T[i] = floor(2^32 · |sin(i + 1)|), the RFC's table, computed once. */
 const SINES = Int32Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) | 0);
 
-/** The lower-case hex MD5 of `bytes`. */
+/** The MD5 of `bytes` as lower-case hex or base64: native where the runtime has it. */
+export function md5(bytes: Uint8Array, encoding: "hex" | "base64"): string {
+  const crypto = nodeBuiltin("node:crypto");
+  if (crypto) return crypto.createHash("md5").update(bytes).digest(encoding);
+  const hex = md5Hex(bytes);
+  return encoding === "hex" ? hex : hexToBase64(hex);
+}
+
+function hexToBase64(hex: string): string {
+  let binary = "";
+  for (let i = 0; i < hex.length; i += 2) binary += String.fromCharCode(Number.parseInt(hex.slice(i, i + 2), 16));
+  return btoa(binary);
+}
+
+/** The lower-case hex MD5 of `bytes`, in plain JavaScript (the fallback `md5` uses). */
 export function md5Hex(bytes: Uint8Array): string {
   const words = paddedWords(bytes);
   let a0 = 0x67452301;
