@@ -40,6 +40,7 @@ import { redactHeaders, redactUrl } from "../logging/redact.ts";
 import type { OperationSchema } from "../schema/types.ts";
 import { MAX_PRESIGN_EXPIRY, presignRequest, SigningError, UNSIGNED_PAYLOAD } from "../signing/index.ts";
 import { CallScope } from "./call-scope.ts";
+import type { OperationTable } from "./operations.ts";
 import { runBeforeSign } from "./hooks.ts";
 import { prepareRequest, validate, type RuntimeSource } from "./pipeline.ts";
 import type { ClientRuntime } from "./runtime.ts";
@@ -119,47 +120,11 @@ export async function presignOperation(
   }
 }
 
-/**
- * The operation a client's generated method sends, by the operation's name ("GetObject").
- *
- * The schema keeps no table of operations (a bundler then drops the ones an app never
- * calls), but every generated method is one line, `return this.send(S.GetObject, input,
- * options)`: called on a stand-in whose `send` only records its first argument, the method
- * names its operation and nothing is sent. Methods are matched by name, case aside (the
- * generator lower-cases a leading acronym, and prefixes "_" to a name it cannot use), on
- * the prototypes below `base`, ServiceClient's own, so no real `send` can run.
- */
-export function operationNamed(client: object, base: object, name: string, serviceId: string): OperationSchema {
-  const wanted = name.toLowerCase();
-  for (let proto: unknown = Object.getPrototypeOf(client); proto !== null && proto !== base && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    for (const key of Object.getOwnPropertyNames(proto)) {
-      if (key === "constructor" || key.replace(/^_+/, "").toLowerCase() !== wanted) continue;
-      const method: unknown = Object.getOwnPropertyDescriptor(proto, key)?.value;
-      if (typeof method !== "function") continue;
-      const found = operationSentBy(client, method as (...args: unknown[]) => unknown);
-      if (found?.name === name) return found;
-    }
-  }
-  throw new StratusError(`${serviceId} has no operation ${String(name)}`);
-}
-
-function operationSentBy(client: object, method: (...args: unknown[]) => unknown): OperationSchema | undefined {
-  let sent: OperationSchema | undefined;
-  const standIn: object = Object.create(client, {
-    send: {
-      value: (operation: OperationSchema): Promise<void> => {
-        sent ??= operation;
-        return Promise.resolve();
-      },
-    },
-  });
-  try {
-    const returned: unknown = method.call(standIn, {}, undefined);
-    if (returned instanceof Promise) returned.catch(() => undefined);
-  } catch {
-    return undefined;
-  }
-  return sent;
+/** The operation whose service name is `name` ("GetObject"), from the client's probed methods. */
+export function operationNamed(table: OperationTable, name: string, serviceId: string): OperationSchema {
+  const found = table.byName.get(name);
+  if (found === undefined || found.name !== name) throw new StratusError(`${serviceId} has no operation ${String(name)}`);
+  return found.schema;
 }
 
 // ── the pieces ────────────────────────────────────────────────────────────────────────

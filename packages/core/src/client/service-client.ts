@@ -28,6 +28,7 @@ import { ClockOffset } from "./clock.ts";
 import type { ClientConfig } from "./config.ts";
 import type { ServiceDefinition } from "./definition.ts";
 import { buildRequest, invokeOperation, type BuiltRequest, type Output } from "./pipeline.ts";
+import { operationsOf } from "./operations.ts";
 import { operationNamed, presignOperation, type PresignedHttpRequest, type PresignOptions } from "./presign.ts";
 import { resolveRuntime, type ClientRuntime } from "./runtime.ts";
 import { createDefaultHttpHandler } from "./transport.ts";
@@ -83,7 +84,7 @@ export class ServiceClient implements AsyncDisposable {
   presign(operation: OperationSchema | string, input: object, options?: PresignOptions): Promise<PresignedHttpRequest> {
     const find =
       typeof operation === "string"
-        ? () => operationNamed(this, ServiceClient.prototype, operation, this.#definition.schema.serviceId)
+        ? () => operationNamed(operationsOf(this, ServiceClient.prototype), operation, this.#definition.schema.serviceId)
         : () => operation;
     return presignOperation(() => this.#resolveRuntime(), find, input, options);
   }
