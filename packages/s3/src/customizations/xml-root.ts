@@ -2,7 +2,8 @@
  * The root element of an XML response body, found without parsing the document: what the
  * 200-with-an-error rule (error-in-200.ts) and GetBucketLocation's reader
  * (bucket-location.ts) need, which is the root's name, its text, and whether the document
- * arrived whole. (The core's XML parser is not part of its public API.)
+ * arrived whole. A scan, not a parse: these rules look at every buffered S3 answer, which
+ * the protocol parses right after, so a full parse here would read each body twice.
  *
  *   <?xml version="1.0" encoding="UTF-8"?>          prolog: declaration, comments, doctype
  *   <!-- … -->                                        and whitespace are skipped
