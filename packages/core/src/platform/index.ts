@@ -13,6 +13,11 @@
  * import("node:…")` where it is used instead; code that needs one synchronously (gzip,
  * MD5, the home directory) asks `nodeBuiltin` and has a plan for `undefined`.
  *
+ * node:http is the exception: always through `nodeBuiltin` where it exists. Node builds an
+ * ES module view of a built-in by reading every export, and node:http's exports include
+ * lazy getters that load Node's own copy of undici: `import("node:http")` costs ~50 ms on
+ * Node 24, `getBuiltinModule("node:http")` ~7 ms (a bundled app's cold start).
+ *
  * The Node.js rule, in order:
  *   1. `navigator.userAgent` when there is one (Node 21+, Bun, Deno, Workers, browsers):
  *      Node.js says "Node.js/<major>"; Bun says "Bun/…", Deno "Deno/…", Workers
@@ -42,6 +47,8 @@ export function isNodeJs(): boolean {
 /** Node built-ins by name, typed as `import("node:…")` gives them. */
 interface Builtins {
   "node:crypto": typeof import("node:crypto");
+  "node:http": typeof import("node:http");
+  "node:https": typeof import("node:https");
   "node:os": typeof import("node:os");
   "node:path": typeof import("node:path");
   "node:zlib": typeof import("node:zlib");
