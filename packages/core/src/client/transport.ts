@@ -17,7 +17,7 @@
  */
 import { createFetchHttpHandler } from "../http/fetch-handler.ts";
 import type { HttpHandler } from "../http/http-handler.ts";
-import { loadUndici } from "../http/load-undici.ts";
+import { loadUndiciAgent } from "../http/load-undici.ts";
 import { createNodeHttpHandler } from "../http/node-handler.ts";
 import { isNodeJs } from "../platform/index.ts";
 import type { HttpOptions } from "./config.ts";
@@ -37,5 +37,5 @@ export function createDefaultHttpHandler(options: Omit<HttpOptions, "handler"> =
 /** Which transport the rule picks here (loading undici on Node to be sure it is there). */
 export async function defaultTransport(): Promise<TransportName> {
   if (!isNodeJs()) return "fetch";
-  return (await loadUndici()) === undefined ? "node:http" : "undici";
+  return (await loadUndiciAgent()) === undefined ? "node:http" : "undici";
 }

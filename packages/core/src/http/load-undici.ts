@@ -11,25 +11,44 @@
  * size, limits and errors. Browsers and Workers never get here (client/transport.ts sends
  * them to fetch).
  */
-import type * as Undici from "undici";
+import type { Agent } from "undici";
 import { isNodeJs } from "../platform/index.ts";
 
-export type UndiciModule = typeof Undici;
+export type UndiciAgent = typeof Agent;
 
 const SPECIFIER = "undici";
+/**
+ * undici's Agent module alone. The package's entry loads everything undici has (fetch,
+ * WebSocket, caches, mock agents: ~120 ms on a cold start); the Agent and what it needs
+ * (pools, the HTTP/1.1 client) take about half that. undici has no `exports` map, so the
+ * path is reachable; if a release moves it, the entry's `Agent` is used instead.
+ */
+const AGENT_SPECIFIER = "undici/lib/dispatcher/agent.js";
 
-let loading: Promise<UndiciModule | undefined> | undefined;
+let loading: Promise<UndiciAgent | undefined> | undefined;
 
 /**
- * The undici module, or undefined when it cannot be imported here. Resolved once per
- * process. Node.js only: Bun answers `import("undici")` with a stand-in of its own whose
+ * undici's Agent class, or undefined when undici cannot be imported here. Resolved once
+ * per process. Node.js only: Bun answers `import("undici")` with a stand-in of its own whose
  * Agent cannot be destroyed, so a Node handler made by hand there runs on node:http.
  */
-export function loadUndici(): Promise<UndiciModule | undefined> {
+export function loadUndiciAgent(): Promise<UndiciAgent | undefined> {
   if (!isNodeJs()) return Promise.resolve(undefined);
-  loading ??= (import(/* webpackIgnore: true */ /* @vite-ignore */ SPECIFIER) as Promise<UndiciModule>).then(
-    (module) => (typeof module.Agent === "function" ? module : undefined),
-    () => undefined,
-  );
+  loading ??= importAgent();
   return loading;
+}
+
+async function importAgent(): Promise<UndiciAgent | undefined> {
+  const direct = await dynamicImport<{ default?: unknown }>(AGENT_SPECIFIER);
+  if (isAgentClass(direct?.default)) return direct.default;
+  const entry = await dynamicImport<{ Agent?: unknown }>(SPECIFIER);
+  return isAgentClass(entry?.Agent) ? entry.Agent : undefined;
+}
+
+function dynamicImport<T>(specifier: string): Promise<T | undefined> {
+  return (import(/* webpackIgnore: true */ /* @vite-ignore */ specifier) as Promise<T>).catch(() => undefined);
+}
+
+function isAgentClass(value: unknown): value is UndiciAgent {
+  return typeof value === "function" && typeof (value.prototype as { dispatch?: unknown } | undefined)?.dispatch === "function";
 }

@@ -19,7 +19,7 @@
  *                "fast timers"), so each may fire up to a second late: a 200 ms limit ends
  *                after about one second (measured by test/faults); never early. The
  *                call-wide `timeout` (the pipeline's business) is an exact timer.
- *   abort        the call's signal is handed to undici, which destroys the socket; the
+ *   abort        the call's signal aborts undici's exchange, which destroys the socket; the
  *                rejection is the signal's reason when that is one of ours (AbortError or the
  *                call's TimeoutError), else an AbortError carrying it.
  *   failures     refused/reset/DNS failure/closed-early become `NetworkError` (retryable as
@@ -39,6 +39,9 @@
  * bytes do not add up to its Content-Length fails with a `RequestBodyError`, and so does a
  * source that throws: neither is retried.
  *
+ * Requests go through undici's low-level `dispatch` (undici-exchange.ts), not its
+ * `request()`, and only undici's Agent module is loaded (load-undici.ts): both for speed.
+ *
  * Response bodies: the handler returns as soon as headers arrive. `ResponseBody.cancel()`
  * (or breaking out of a `for await`) keeps the socket for reuse when the rest of the body
  * is known to be short (Content-Length within 64 KiB: read and dropped in the background),
@@ -49,9 +52,10 @@ import { AbortError, NetworkError, StratusError, TimeoutError } from "../errors/
 import type { HandleOptions, HttpHandler, HttpResponse, PoolStats } from "./http-handler.ts";
 import { encodeQuery, type HttpRequest } from "./http-request.ts";
 import { RequestBody, RequestBodyError } from "./request-body.ts";
-import { loadUndici } from "./load-undici.ts";
+import { loadUndiciAgent } from "./load-undici.ts";
 import type { NodeHttpTransport } from "./node-http-transport.ts";
 import { createResponseBody } from "./response-body.ts";
+import { exchange } from "./undici-exchange.ts";
 
 export interface NodeHttpOptions {
   /** Sockets per origin (default 50). */
@@ -139,50 +143,17 @@ class NodeHttpHandler implements HttpHandler {
     } else if (request.body !== undefined) {
       body = request.body;
     }
-    let response: Awaited<ReturnType<Agent["request"]>>;
-    try {
-      response = await agent.request({
-        origin: `${request.protocol}//${originHost(request)}`,
-        path: `${request.path.startsWith("/") ? request.path : `/${request.path}`}${query ? `?${query}` : ""}`,
-        method: request.method as "GET",
-        headers,
-        // undici streams any async iterable (its types list only Readable among streams).
-        body: body as string | Uint8Array | null,
-        signal,
-      });
-    } catch (error) {
-      throw toTransportError(error, signal, this.#limits);
-    }
-    const responseBody = response.body;
-    const responseHeaders: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
-    }
-    const mapError = (error: unknown): unknown => toTransportError(error, signal, this.#limits);
-    return {
-      statusCode: response.statusCode,
-      headers: responseHeaders,
-      body: createResponseBody({
-        chunks: (async function* () {
-          try {
-            // destroyOnReturn false: a reader that stops early leaves the choice between
-            // draining and closing to release().
-            for await (const chunk of responseBody.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) yield chunk;
-          } catch (error) {
-            throw mapError(error);
-          }
-        })(),
-        release() {
-          // Never awaited: cancelling must not wait on a slow server. A short rest (known
-          // length within the limit) is read in the background so the socket is reused;
-          // anything else closes the socket now.
-          responseBody.on("error", () => undefined);
-          const length = Number(responseHeaders["content-length"]);
-          if (Number.isFinite(length) && length <= DRAIN_LIMIT_BYTES) void responseBody.dump({ limit: DRAIN_LIMIT_BYTES }).catch(() => undefined);
-          else responseBody.destroy();
-        },
-      }),
-    };
+    const response = await exchange(agent, {
+      origin: `${request.protocol}//${originHost(request)}`,
+      path: `${request.path.startsWith("/") ? request.path : `/${request.path}`}${query ? `?${query}` : ""}`,
+      method: request.method,
+      headers,
+      body,
+      signal,
+      drainLimit: DRAIN_LIMIT_BYTES,
+      mapError: (error) => toTransportError(error, signal, this.#limits),
+    });
+    return { statusCode: response.statusCode, headers: response.headers, body: createResponseBody(response.body) };
   }
 
   /** undici's pools (one per origin) and the node:http pool, summed. */
@@ -229,12 +200,12 @@ class NodeHttpHandler implements HttpHandler {
 
   /** undici's Agent, or undefined when requests go through node:http. */
   async #createAgent(): Promise<Agent | undefined> {
-    const undici = this.#engine === "node:http" ? undefined : await loadUndici();
-    if (undici === undefined) {
+    const UndiciAgent = this.#engine === "node:http" ? undefined : await loadUndiciAgent();
+    if (UndiciAgent === undefined) {
       if (this.#engine === "undici") throw new StratusError("engine \"undici\" was asked for, but undici cannot be imported here");
       return undefined;
     }
-    this.#agentNow = new undici.Agent({
+    this.#agentNow = new UndiciAgent({
       connections: this.#maxConnections,
       connect: { timeout: this.#limits.connectTimeout },
       headersTimeout: this.#limits.requestTimeout,

@@ -8,7 +8,9 @@
 import { HttpRequestError } from "../errors/index.ts";
 import { isNodeJs } from "../platform/index.ts";
 import { RequestBody } from "./request-body.ts";
-import { loadUndici } from "./load-undici.ts";
+import type { Agent } from "undici";
+import { loadUndiciAgent } from "./load-undici.ts";
+import { exchange } from "./undici-exchange.ts";
 
 export interface SimpleRequest {
   readonly method: "GET" | "PUT" | "POST";
@@ -37,32 +39,31 @@ export async function simpleRequest(req: SimpleRequest): Promise<SimpleResponse>
   if (req.signal) signals.push(req.signal);
   if (req.timeoutMs !== undefined) signals.push(AbortSignal.timeout(req.timeoutMs));
   const signal = signals.length ? AbortSignal.any(signals) : undefined;
-  const undici = isNodeJs() ? await loadUndici() : undefined;
-  if (undici === undefined) return viaFetch(url, req, signal);
-  const { request } = undici;
+  const dispatcher = isNodeJs() ? await sharedAgent() : undefined;
+  if (dispatcher === undefined) return viaFetch(url, req, signal);
   try {
-    const res = await request(url, {
+    const target = new URL(url);
+    const res = await exchange(dispatcher, {
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
       method: req.method,
       headers: req.headers ? { ...req.headers } : {},
-      // undici streams any async iterable (its types list only Readable among streams).
-      body: (req.body instanceof RequestBody ? req.body.chunks() : req.body) as string | Uint8Array | undefined,
+      body: (req.body instanceof RequestBody ? req.body.chunks() : req.body) ?? null,
       signal,
+      drainLimit: 0,
+      mapError: (error) => error,
     });
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
+    for await (const chunk of res.body.chunks) {
+      size += chunk.byteLength;
       if (size > MAX_BODY_BYTES) {
-        res.body.destroy();
+        void res.body.release();
         throw new HttpRequestError(url, `response body exceeds ${MAX_BODY_BYTES} bytes`);
       }
-      chunks.push(chunk);
+      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     }
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(res.headers)) {
-      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
-    }
-    return { statusCode: res.statusCode, headers, body: Buffer.concat(chunks).toString("utf8") };
+    return { statusCode: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") };
   } catch (error) {
     if (error instanceof HttpRequestError) throw error;
     if (signal?.aborted && !req.signal?.aborted) {
@@ -72,6 +73,17 @@ export async function simpleRequest(req: SimpleRequest): Promise<SimpleResponse>
     const code = (error as { code?: string }).code;
     throw new HttpRequestError(url, `request failed${code ? ` (${code})` : ""}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+let agent: Promise<Agent | undefined> | undefined;
+
+/**
+ * One Agent for every provider's exchanges, made on first use (undici's idle sockets do
+ * not hold the process open).
+ */
+function sharedAgent(): Promise<Agent | undefined> {
+  agent ??= loadUndiciAgent().then((UndiciAgent) => (UndiciAgent === undefined ? undefined : new UndiciAgent()));
+  return agent;
 }
 
 /** The same exchange over the platform's fetch (Workers, Deno, Bun): same limits, same errors. */
