@@ -21,9 +21,25 @@ export function hmacHex(key: string | Uint8Array, data: string): string {
   return hashes.hmacSha256Hex(key, data);
 }
 
+/**
+ * The digest of the last secret seen, so that a busy client hashes its secret once rather
+ * than once per request. It holds the very string the caller's credentials already hold
+ * (no copy), and only the latest one.
+ */
+let lastSecret: string | undefined;
+let lastSecretDigest = "";
+
+function secretDigestOf(secretAccessKey: string): string {
+  if (secretAccessKey !== lastSecret) {
+    lastSecretDigest = hashes.sha256Hex(secretAccessKey);
+    lastSecret = secretAccessKey;
+  }
+  return lastSecretDigest;
+}
+
 /** The signing key for `date` (YYYYMMDD), from the cache when it is there. */
 export function signingKey(secretAccessKey: string, date: string, region: string, service: string): Uint8Array {
-  const secretDigest = hashes.sha256Hex(secretAccessKey);
+  const secretDigest = secretDigestOf(secretAccessKey);
   const cacheKey = `${secretDigest}\n${date}\n${region}\n${service}`;
   const cached = cache.get(cacheKey);
   if (cached) {
@@ -57,4 +73,6 @@ export function signingKeyCacheStats(): { size: number; maxSize: number } {
 /** Forgets every cached key (e.g. after credentials were revoked, or between tests). */
 export function clearSigningKeyCache(): void {
   cache.clear();
+  lastSecret = undefined;
+  lastSecretDigest = "";
 }

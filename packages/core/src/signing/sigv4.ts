@@ -227,8 +227,22 @@ function signingScope(params: SigningParams): SigningScope {
   if (!service) throw new SigningError("cannot sign: no service signing name was given");
   const date = params.signingDate ?? new Date();
   if (Number.isNaN(date.getTime())) throw new SigningError("cannot sign: signingDate is not a valid date");
-  const amzDate = date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const amzDate = amzDateOf(date);
   return { date, amzDate, credentialScope: `${amzDate.slice(0, 8)}/${region}/${service}/aws4_request` };
+}
+
+/** The last second formatted: a busy client signs many requests within one second. */
+let formattedSecond = Number.NaN;
+let formattedAmzDate = "";
+
+/** ISO 8601 basic format to the second, e.g. 20150830T123600Z. */
+function amzDateOf(date: Date): string {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== formattedSecond) {
+    formattedAmzDate = date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+    formattedSecond = second;
+  }
+  return formattedAmzDate;
 }
 
 function checkExpiry(expiresIn: number): void {
