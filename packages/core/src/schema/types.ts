@@ -16,8 +16,9 @@
  *   `xmlNamespace`, `queryName`, `timestampFormat`, …), so anyone who knows the AWS models
  *   can read generated data and the protocol code against the same vocabulary.
  * - Everything is inert data. A member's `target` may be a thunk (`() => Shape`) so that
- *   recursive shapes and any declaration order work, and so that generated modules hold no
- *   function calls at top level: a bundler can drop every shape an app never reaches.
+ *   recursive shapes and any declaration order work. Generated packages write most shapes
+ *   as JSON text that `shapeFromJson` (from-json.ts) turns into this layout, in calls
+ *   marked pure: a bundler can still drop every shape an app never reaches.
  * - Optional fields are simply absent when false/default; generated code writes only what
  *   differs from the default.
  * - Enum values are not here: they are types (string-literal unions) in the generated
