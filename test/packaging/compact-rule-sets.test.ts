@@ -5,8 +5,9 @@
  * place) exactly as expected: the same cases the core's own endpoint tests run against the
  * botocore JSON, here against what an application actually loads.
  *
- * Also: each expands to exactly the model's rule set, and S3's shares its repeated
- * subtrees as one object each, not copies.
+ * Also: each expands to exactly the model's rule set, every branch of it compiles (the
+ * static checks a resolution applies only to the trees it enters), and S3's shares its
+ * repeated subtrees as one object each, not copies.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -14,6 +15,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EndpointError, resolveEndpoint, type EndpointParams, type RuleSet } from "@stratus/core";
 import { partitionsData } from "../../packages/core/src/endpoints/partitions-data.ts";
+import { checkRuleSet } from "../../packages/core/src/endpoints/rule-set.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const SUITES = join(ROOT, "..", "shared", "conformance", "endpoint-tests");
@@ -44,6 +46,8 @@ for (const service of services) {
     const { endpointRuleSet } = (await import(generated)) as { endpointRuleSet: RuleSet };
     const modelRuleSet = (JSON.parse(readFileSync(join(ROOT, "models", `${service}.json`), "utf8")) as { endpointRuleSet: RuleSet }).endpointRuleSet;
     assert.deepStrictEqual(endpointRuleSet, modelRuleSet, "expands to the model's rule set");
+    // Every branch passes the compiler's static checks (a call compiles only the trees it enters).
+    checkRuleSet(endpointRuleSet);
 
     const cases = (JSON.parse(readFileSync(join(SUITES, `${service}.json`), "utf8")) as { testCases: TestCase[] }).testCases;
     const failures: string[] = [];

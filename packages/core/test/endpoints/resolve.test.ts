@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { BUILT_INS, builtInParameters, EndpointError, resolveEndpoint } from "../../src/endpoints/index.ts";
 import type { EndpointErrorReason, EndpointParams, PartitionsData, RuleSet } from "../../src/endpoints/index.ts";
+import { checkRuleSet } from "../../src/endpoints/rule-set.ts";
 
 const partitions: PartitionsData = {
   partitions: [
@@ -343,6 +344,44 @@ describe("malformed rule sets", () => {
   for (const [name, rs, message] of cases) {
     test(name, () => throwsEndpointError(() => resolve(rs), "invalid-rule-set", message));
   }
+
+  test("a tree's rules are compiled when a resolution enters it; checkRuleSet compiles every branch", () => {
+    // The tree is never entered (Region is unset), so resolving does not see its bad rule.
+    const rs = ruleSet(
+      [
+        { type: "tree", conditions: [isSet("Region")], rules: [endpoint([{ fn: "aws.nope", argv: [] }])] },
+        endpoint([], "https://fallback.example.com"),
+      ],
+      { Region: { type: "string", documentation: "" } },
+    );
+    assert.equal(resolve(rs).url, "https://fallback.example.com");
+    throwsEndpointError(() => checkRuleSet(rs), "invalid-rule-set", /rules\[0\]\.rules\[0\]\.conditions\[0\]: unknown function "aws\.nope"/);
+    // Entered, the same tree fails with the same message.
+    throwsEndpointError(() => resolve(rs, { Region: "us-east-1" }), "invalid-rule-set", /rules\[0\]\.rules\[0\]\.conditions\[0\]: unknown function/);
+  });
+
+  test("a variable assigned inside a tree compiled late gets a slot of its own", () => {
+    const rs = ruleSet(
+      [
+        {
+          type: "tree",
+          conditions: [isSet("Region"), { fn: "aws.partition", argv: [{ ref: "Region" }], assign: "p" }],
+          rules: [
+            {
+              type: "tree",
+              conditions: [{ fn: "substring", argv: [{ ref: "Region" }, 0, 2, false], assign: "prefix" }],
+              rules: [endpoint([], "https://{prefix}.{p#dnsSuffix}")],
+            },
+          ],
+        },
+        endpoint([], "https://none.example.com"),
+      ],
+      { Region: { type: "string", documentation: "" } },
+    );
+    assert.equal(resolve(rs).url, "https://none.example.com");
+    assert.equal(resolve(rs, { Region: "us-east-1" }).url, "https://us.amazonaws.com");
+    assert.equal(resolve(rs, { Region: "eu-west-1" }).url, "https://eu.amazonaws.com");
+  });
 
   test("a document that is not an object at all", () => {
     throwsEndpointError(() => resolve(null as unknown as RuleSet), "invalid-rule-set", /a rule set must be an object/);
