@@ -5,7 +5,7 @@
  */
 export type * from "./types.ts";
 export { operationFromJson, shapeFromJson } from "./from-json.ts";
-export { memberShape, membersByLocation, membersOf, payloadMember, resolveShape, type MemberView } from "./normalize.ts";
+export { memberNames, membersByHeader, memberShape, membersByLocation, membersOf, payloadMember, resolveShape, type MemberView } from "./normalize.ts";
 export {
   ModelError,
   operationFromModel,

@@ -63,6 +63,33 @@ export function membersByLocation(structure: StructureShape): ReadonlyMap<Member
   return grouped;
 }
 
+const nameSets = new WeakMap<StructureShape, ReadonlySet<string>>();
+
+/** A structure's member names, for "is this key a member?" on every call's input. */
+export function memberNames(structure: StructureShape): ReadonlySet<string> {
+  let names = nameSets.get(structure);
+  if (!names) {
+    names = new Set(membersOf(structure).map((view) => view.name));
+    nameSets.set(structure, names);
+  }
+  return names;
+}
+
+const headerViews = new WeakMap<StructureShape, ReadonlyMap<string, MemberView>>();
+
+/**
+ * A structure's header-bound members by their lower-case header name: a response is read
+ * by walking the few headers it has, not the dozens of members that could be there.
+ */
+export function membersByHeader(structure: StructureShape): ReadonlyMap<string, MemberView> {
+  let byHeader = headerViews.get(structure);
+  if (!byHeader) {
+    byHeader = new Map((membersByLocation(structure).get("header") ?? []).map((view) => [view.wireName.toLowerCase(), view]));
+    headerViews.set(structure, byHeader);
+  }
+  return byHeader;
+}
+
 /** The member that is the whole HTTP payload, if the structure names one. */
 export function payloadMember(structure: StructureShape): MemberView | undefined {
   if (!structure.payload) return undefined;

@@ -144,8 +144,13 @@ export function canonicalHeaderEntries(
 }
 
 export function canonicalHeaderValue(value: string): string {
-  return value.trim().replace(/\s+/g, " ");
+  const trimmed = value.trim();
+  // Most values have nothing to collapse: no whitespace but single plain spaces.
+  return COLLAPSIBLE.test(trimmed) ? trimmed.replace(/\s+/g, " ") : trimmed;
 }
+
+/** Two whitespace characters in a row, or any whitespace other than a plain space. */
+const COLLAPSIBLE = /\s\s|[^\S ]/;
 
 /** Hex SHA-256 of the body as sent: a string is hashed as its UTF-8 bytes. */
 export function hashPayload(body: string | Uint8Array | undefined): string {

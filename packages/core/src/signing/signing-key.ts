@@ -41,21 +41,28 @@ function secretDigestOf(secretAccessKey: string): string {
 export function signingKey(secretAccessKey: string, date: string, region: string, service: string): Uint8Array {
   const secretDigest = secretDigestOf(secretAccessKey);
   const cacheKey = `${secretDigest}\n${date}\n${region}\n${service}`;
-  const cached = cache.get(cacheKey);
-  if (cached) {
+  // The most common case by far: the same key as the request before.
+  if (cacheKey === lastCacheKey && lastKey !== undefined) return lastKey;
+  let key = cache.get(cacheKey);
+  if (key) {
     // Re-insert so Map order doubles as recency order.
     cache.delete(cacheKey);
-    cache.set(cacheKey, cached);
-    return cached;
+    cache.set(cacheKey, key);
+  } else {
+    key = deriveSigningKey(secretAccessKey, date, region, service);
+    cache.set(cacheKey, key);
+    if (cache.size > MAX_ENTRIES) {
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
   }
-  const key = deriveSigningKey(secretAccessKey, date, region, service);
-  cache.set(cacheKey, key);
-  if (cache.size > MAX_ENTRIES) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
-  }
+  lastCacheKey = cacheKey;
+  lastKey = key;
   return key;
 }
+
+let lastCacheKey = "";
+let lastKey: Uint8Array | undefined;
 
 /** The uncached derivation, straight from the spec. */
 export function deriveSigningKey(secretAccessKey: string, date: string, region: string, service: string): Uint8Array {
@@ -73,6 +80,8 @@ export function signingKeyCacheStats(): { size: number; maxSize: number } {
 /** Forgets every cached key (e.g. after credentials were revoked, or between tests). */
 export function clearSigningKeyCache(): void {
   cache.clear();
+  lastCacheKey = "";
+  lastKey = undefined;
   lastSecret = undefined;
   lastSecretDigest = "";
 }

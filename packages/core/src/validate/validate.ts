@@ -37,7 +37,7 @@
  */
 import type { ValidationProblem } from "../errors/index.ts";
 import { isStreamingBodyInput } from "../http/request-body.ts";
-import { membersOf, memberShape } from "../schema/normalize.ts";
+import { memberNames, membersOf, memberShape } from "../schema/normalize.ts";
 import type { ListShape, MapShape, ScalarShape, Shape, StructureShape } from "../schema/types.ts";
 
 const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
@@ -113,7 +113,7 @@ class Walker {
     if (!this.#enter(value, path)) return;
     try {
       const members = membersOf(shape);
-      const known = new Set(members.map((view) => view.name));
+      const known = memberNames(shape);
       for (const key of Object.keys(value)) {
         if (!known.has(key)) this.#add(join(path, key), `unknown member of ${shape.name}${suggestion(key, known)}`);
       }

@@ -35,7 +35,7 @@
 import { ParseError, StratusError } from "../../errors/index.ts";
 import type { HttpRequest } from "../../http/http-request.ts";
 import { RequestBody, toRequestBody } from "../../http/request-body.ts";
-import { membersByLocation, membersOf, memberShape, payloadMember, resolveShape, type MemberView } from "../../schema/normalize.ts";
+import { membersByHeader, membersByLocation, membersOf, memberShape, payloadMember, resolveShape, type MemberView } from "../../schema/normalize.ts";
 import type { Member, OperationSchema, Shape, StructureShape, TimestampFormat } from "../../schema/types.ts";
 import { uriEscape, uriEscapePath } from "../../signing/uri-encode.ts";
 import { fromBase64, toBase64, toBytes } from "../shared/blob.ts";
@@ -88,15 +88,17 @@ export function serializeRestBindings(call: SerializeCall): RestRequestParts {
 
 /**
  * The members a REST response carries outside its body (headers, prefix headers, status
- * code). This runs on every response, so it visits only the members bound to those places
- * (the schema's cached grouping, not every member) and lower-cases each wire name once.
+ * code). This runs on every response, so it walks the response's headers and looks each up
+ * among the members bound to headers (the schema's cached map by lower-case name), rather
+ * than trying every member that could be there.
  */
 export function parseRestBindings(structure: StructureShape, response: RawResponse, protocol: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const byLocation = membersByLocation(structure);
-  for (const view of byLocation.get("header") ?? []) {
-    const raw = response.headers[headerKey(view)];
-    if (raw !== undefined) out[view.name] = parseHeader(raw, view.shape, view.member, protocol);
+  const byHeader = membersByHeader(structure);
+  for (const name in response.headers) {
+    const view = byHeader.get(name);
+    if (view !== undefined) out[view.name] = parseHeader(response.headers[name] as string, view.shape, view.member, protocol);
   }
   for (const view of byLocation.get("headers") ?? []) {
     const prefix = headerKey(view);
