@@ -245,6 +245,53 @@ test("an abandoned body gives its socket back: a short rest is drained for reuse
   }
 });
 
+test("back-pressure: a reader that stops reading stops the socket; the server cannot push the whole body", async () => {
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  const total = 64 * 1024 * 1024;
+  let written = 0;
+  let finished = false;
+  const server = await startLoopbackServer((_req, res) => {
+    res.writeHead(200, { "content-length": String(total) });
+    const pump = (): void => {
+      while (written < total) {
+        written += chunk.byteLength;
+        if (!res.write(chunk)) {
+          res.once("drain", pump);
+          return;
+        }
+      }
+      res.end();
+      finished = true;
+    };
+    pump();
+  });
+  const handler = handlerFor();
+  try {
+    const response = await handler.handle(get(server.port, "/"), {});
+    const reader = response.body[Symbol.asyncIterator]();
+    const first = await reader.next();
+    assert.equal(first.done, false);
+    // The reader now waits; whatever the server manages to write is in socket buffers and
+    // the transport's small queue, not the 64 MiB body.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stalledAt = written;
+    assert.ok(stalledAt < 16 * 1024 * 1024, `the server wrote ${stalledAt} bytes while nobody read`);
+    assert.equal(finished, false);
+    // Reading resumes the flow, to the end.
+    let received = first.value?.byteLength ?? 0;
+    for (;;) {
+      const next = await reader.next();
+      if (next.done) break;
+      received += next.value.byteLength;
+    }
+    assert.equal(received, total);
+    assert.ok(written > stalledAt);
+  } finally {
+    await handler.destroy?.();
+    await server.close();
+  }
+});
+
 test("options are checked; a destroyed handler refuses new requests", async () => {
   assert.throws(() => handlerFor({ maxConnections: 0 }), /maxConnections must be a positive number/);
   assert.throws(() => handlerFor({ requestTimeout: -1 }), /requestTimeout/);
