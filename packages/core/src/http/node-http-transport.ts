@@ -259,7 +259,16 @@ function exchange(client: NodeClient, request: HttpRequest, signal: AbortSignal 
       clearTimeout(continueTimer);
     };
     const onAbort = (): void => {
-      if (signal) req.destroy(abortReason(signal));
+      if (!signal) return;
+      const reason = abortReason(signal);
+      // Still queued for a socket: node:http reports a destroyed request only once the pool
+      // hands it one, which may be never while the others hang. The caller hears now.
+      if (!req.socket && !settled) {
+        settled = true;
+        cleanup();
+        reject(reason);
+      }
+      req.destroy(reason);
     };
     const cleanup = (): void => {
       clearTimers();

@@ -188,6 +188,27 @@ test("abort: the signal's reason when it is one of ours, else an AbortError carr
   }
 });
 
+test("abort while the request waits for a socket: rejected at once, and it never reaches the server", async () => {
+  const server = await startLoopbackServer(() => {
+    // Never answers: the one socket stays busy.
+  });
+  const handler = handlerFor({ maxConnections: 1 });
+  try {
+    const first = handler.handle(get(server.port, "/first"), {});
+    first.catch(() => undefined);
+    while (server.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const controller = new AbortController();
+    const queued = handler.handle(get(server.port, "/queued"), { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort("not any more");
+    await assert.rejects(queued, (error: unknown) => error instanceof AbortError && error.reason === "not any more");
+    assert.deepEqual(server.requests.map((r) => r.url), ["/first"]);
+  } finally {
+    await handler.destroy?.();
+    await server.close();
+  }
+});
+
 test("a body is read once: iterate, bytes() or text(); a second read throws", async () => {
   const server = await startLoopbackServer((_req, res) => {
     res.write("one,");
