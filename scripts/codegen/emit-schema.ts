@@ -6,7 +6,8 @@
  * Scalars are object literals. Structures, lists, maps and operations are JSON text read by
  * the core's `shapeFromJson` / `operationFromJson` (schema/from-json.ts), each with a thunk
  * listing the shapes it points at (`() => [S.BucketName, …]`; a member's `target` is an
- * index into that list). JSON strings cost a cold start far less than object literals full
+ * index into that list). A structure's members are a JSON text of their own, which the
+ * core parses when they are first read. JSON strings cost a cold start far less than object literals full
  * of arrow functions (from-json.ts says how much), and the thunks keep what bundlers need:
  * every reference is visible and each call is marked pure, so unused shapes are dropped.
  * Each constant is annotated with its core type.
@@ -85,7 +86,14 @@ export function emitSchema(ctx: ServiceContext): string {
     const refs = new References();
     let data: Record<string, unknown>;
     if (shape.type === "structure") {
-      data = { ...shape, members: Object.fromEntries(Object.entries(shape.members).map(([k, m]) => [k, member(m, refs)])) };
+      // The members apart: the core parses them on first use (from-json.ts).
+      const { members, ...head } = shape;
+      const memberData = Object.fromEntries(Object.entries(members).map(([k, m]) => [k, member(m, refs)]));
+      fromJson.add("shapeFromJson");
+      shapes.push(
+        `export const ${ctx.shapeConst.get(name)}: ${type} = /* @__PURE__ */ shapeFromJson(${jsonLiteral(head)}, ${refs.thunk()}, ${jsonLiteral(memberData)});\n`,
+      );
+      continue;
     } else if (shape.type === "list") {
       data = { ...shape, member: member(shape.member, refs) };
     } else if (shape.type === "map") {

@@ -2,8 +2,8 @@
  * How a generated schema.ts writes its structures, lists, maps and operations: each as JSON
  * text, parsed when the module loads, plus one thunk listing the shapes it points at
  *
- *   export const GetObjectRequest: StructureShape = shapeFromJson('{"type":"structure",…,
- *     "members":{"Bucket":{"target":0,"location":"uri",…},…}}', () => [S.BucketName, …]);
+ *   export const GetObjectRequest: StructureShape = shapeFromJson('{"type":"structure",…}',
+ *     () => [S.BucketName, …], '{"Bucket":{"target":0,"location":"uri",…},…}');
  *
  * where a member's `target` (an operation's `input`, `output` and `errors`) is an index into
  * that list. The result is the layout of types.ts, thunks included.
@@ -20,11 +20,27 @@ import type { Member, OperationSchema, Shape, StructureShape } from "./types.ts"
 /** A member as written in the JSON: `target` is an index into the shape's reference list. */
 type JsonMember = Omit<Member, "target"> & { target: number | Member["target"] };
 
-/** Parses one shape and points its members at `references()`. */
-export function shapeFromJson<T extends Shape>(json: string, references: () => readonly Shape[]): T {
+/**
+ * Parses one shape and points its members at `references()`. A structure's members may
+ * come apart (`membersJson`): they are then parsed on first read of `members` (a getter
+ * that replaces itself with the plain value), because they are most of a schema's bytes
+ * and a call reads the members of the few structures it touches.
+ */
+export function shapeFromJson<T extends Shape>(json: string, references: () => readonly Shape[], membersJson?: string): T {
   const shape = JSON.parse(json) as Shape;
   const target = referenceList(references);
-  if (shape.type === "structure") {
+  if (shape.type === "structure" && membersJson !== undefined) {
+    Object.defineProperty(shape, "members", {
+      enumerable: true,
+      configurable: true,
+      get(): StructureShape["members"] {
+        const members = JSON.parse(membersJson) as Record<string, JsonMember>;
+        for (const name in members) link(members[name] as JsonMember, target);
+        Object.defineProperty(shape, "members", { value: members, enumerable: true, writable: true, configurable: true });
+        return members as StructureShape["members"];
+      },
+    });
+  } else if (shape.type === "structure") {
     for (const name in shape.members) link(shape.members[name] as JsonMember, target);
   } else if (shape.type === "list") {
     link(shape.member as JsonMember, target);
