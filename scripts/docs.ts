@@ -51,10 +51,6 @@ export async function buildApiReference(options: ApiReferenceOptions = {}): Prom
   app.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
     for (const module of context.project.getReflectionsByKind(ReflectionKind.Module)) {
       module.name = packageName(module.name);
-      // A service's `schema` namespace is the data its client hands the core (thousands of
-      // constants, half the pages); the client's methods and the types are the API.
-      const schema = module.getChildByName("schema");
-      if (schema?.kindOf(ReflectionKind.Namespace)) context.project.removeReflection(schema);
     }
   });
 

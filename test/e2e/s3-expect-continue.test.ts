@@ -11,7 +11,8 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { connect, createServer as createTcpServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { ServiceError, type HttpRequest } from "@stratus/core";
 import { RequestBody } from "../../packages/core/src/http/request-body.ts";
-import { definition, EXPECT_CONTINUE_THRESHOLD_BYTES, S3, S3ServiceError, schema } from "../../packages/s3/src/index.ts";
+import { definition, EXPECT_CONTINUE_THRESHOLD_BYTES, S3, S3ServiceError } from "../../packages/s3/src/index.ts";
+import * as schema from "../../packages/s3/src/generated/schema.ts";
 import { S3RVER_CREDENTIALS, startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
 
 const BIG = new Uint8Array(3 * 1024 * 1024).map((_, i) => (i * 7) % 256);

@@ -3,5 +3,4 @@
 export { DynamoDB, definition } from "./generated/client.ts";
 export * from "./generated/errors.ts";
 export type * from "./generated/types.ts";
-export * as schema from "./generated/schema.ts";
 export * from "./customizations/index.ts";

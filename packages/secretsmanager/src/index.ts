@@ -3,4 +3,3 @@
 export { SecretsManager, definition } from "./generated/client.ts";
 export * from "./generated/errors.ts";
 export type * from "./generated/types.ts";
-export * as schema from "./generated/schema.ts";
