@@ -107,13 +107,13 @@ function joinPath(...parts: string[]): string {
 }
 
 async function readIfPresent(path: string): Promise<string> {
-  // Imported on use: a runtime without a file system (a Worker without nodejs_compat)
-  // reads no shared files, as if neither existed.
-  const fs = await import("node:fs/promises").catch(() => undefined);
-  if (!fs) return "";
+  const readFile = await fileReader();
+  // A runtime without a file system (a Worker without nodejs_compat) reads no shared
+  // files, as if neither existed.
+  if (!readFile) return "";
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(path);
+    bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return "";
@@ -124,6 +124,21 @@ async function readIfPresent(path: string): Promise<string> {
   } catch (error) {
     throw new ConfigError(`${path} is not valid UTF-8`, { cause: error });
   }
+}
+
+/**
+ * node:fs's readFile. Through `nodeBuiltin` where it can be: node:fs is loaded with Node
+ * itself, while `import("node:fs/promises")` costs a few milliseconds of every client's
+ * first call (the module, and the ES module view Node builds of it).
+ */
+async function fileReader(): Promise<((path: string) => Promise<Uint8Array>) | undefined> {
+  const fs = nodeBuiltin("node:fs");
+  if (fs) {
+    return (path) =>
+      new Promise((resolve, reject) => fs.readFile(path, (error, data) => (error ? reject(error) : resolve(data))));
+  }
+  const promises = await import("node:fs/promises").catch(() => undefined);
+  return promises ? (path) => promises.readFile(path) : undefined;
 }
 
 interface Located extends IniSetting {

@@ -47,6 +47,7 @@ export function isNodeJs(): boolean {
 /** Node built-ins by name, typed as `import("node:…")` gives them. */
 interface Builtins {
   "node:crypto": typeof import("node:crypto");
+  "node:fs": typeof import("node:fs");
   "node:http": typeof import("node:http");
   "node:https": typeof import("node:https");
   "node:os": typeof import("node:os");
