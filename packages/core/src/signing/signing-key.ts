@@ -29,6 +29,10 @@ export function hmacHex(key: string | Uint8Array, data: string): string {
 let lastSecret: string | undefined;
 let lastSecretDigest = "";
 
+/** The key the last request was signed with, and its cache key. */
+let lastCacheKey = "";
+let lastKey: Uint8Array | undefined;
+
 function secretDigestOf(secretAccessKey: string): string {
   if (secretAccessKey !== lastSecret) {
     lastSecretDigest = hashes.sha256Hex(secretAccessKey);
@@ -60,9 +64,6 @@ export function signingKey(secretAccessKey: string, date: string, region: string
   lastKey = key;
   return key;
 }
-
-let lastCacheKey = "";
-let lastKey: Uint8Array | undefined;
 
 /** The uncached derivation, straight from the spec. */
 export function deriveSigningKey(secretAccessKey: string, date: string, region: string, service: string): Uint8Array {
