@@ -56,13 +56,12 @@ export class UnexpectedCallError extends StubberError {
   }
 }
 
-/** One place where the call's input differs from what the stub expected. */
-export interface ParamDifference {
-  /** Like a validation path: `input.Key.id.S`, `input.Tags[2]`. */
-  readonly path: string;
-  /** e.g. `expected "ada", got "bob"` (a sensitive member's values are not shown). */
-  readonly message: string;
-}
+/**
+ * One place where the call's input differs from what the stub expected: a path as in a
+ * validation problem (`input.Key.id.S`, `input.Tags[2]`) and what differs there, e.g.
+ * `expected "ada", got "bob"` (a sensitive member's values are not shown).
+ */
+export type ParamDifference = ValidationProblem;
 
 export class StubMismatchError extends StubberError {
   override name = "StubMismatchError";
