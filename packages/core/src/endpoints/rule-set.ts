@@ -20,9 +20,9 @@
  *
  * A tree rule's sub-rules are compiled when a resolution first enters the tree, not with
  * the document: S3's ~4,000-node rule set took ~15 ms to compile whole at a cold start,
- * where a call walks a few branches of it. `checkRuleSet` compiles every branch, which is
- * how the generated packages' rule sets are verified (test/endpoints), so the static
- * checks above still hold for every document that ships.
+ * where a call walks a few branches of it. `checkRuleSet` compiles every branch; that is
+ * how test/packaging/compact-rule-sets verifies each generated package's rule set, so the
+ * static checks above still hold for every document that ships.
  *
  * Because scoping is static, names become numbers here: each parameter and each `assign`
  * site gets its own slot in one flat array, and a reference carries the slot it reads. A
