@@ -75,6 +75,22 @@ export function memberNames(structure: StructureShape): ReadonlySet<string> {
   return names;
 }
 
+const wireViews = new WeakMap<StructureShape, ReadonlyMap<string, MemberView>>();
+
+/**
+ * A structure's members by the key they travel under: a union is read by looking up the
+ * one key its data has, not by trying each of its members (DynamoDB's AttributeValue has
+ * ten, and a Query answer holds thousands of them).
+ */
+export function membersByWireName(structure: StructureShape): ReadonlyMap<string, MemberView> {
+  let byWireName = wireViews.get(structure);
+  if (!byWireName) {
+    byWireName = new Map(membersOf(structure).map((view) => [view.wireName, view]));
+    wireViews.set(structure, byWireName);
+  }
+  return byWireName;
+}
+
 const headerViews = new WeakMap<StructureShape, ReadonlyMap<string, MemberView>>();
 
 /**

@@ -183,4 +183,12 @@ describe("values the model does not know", () => {
     const shape: StructureShape = { type: "structure", name: "S", members: { constructor: { target: Str } } };
     assert.deepEqual(readJson({}, shape, "awsJson"), {});
   });
+
+  it("reads only the data's own keys, whether they are members or not", () => {
+    // The reader walks the keys the data has (not every member): an inherited enumerable
+    // key is still no data, and a wire name maps back to its member's name.
+    const Renamed: StructureShape = { type: "structure", name: "R", members: { Name: { target: Str, locationName: "name" }, Big: { target: Long } } };
+    const data = Object.assign(Object.create({ Big: 5 }) as Record<string, unknown>, { name: "n", Name: "not the wire name", Other: 1 });
+    assert.deepEqual(readJson(data, Renamed, "awsJson"), { Name: "n" });
+  });
 });

@@ -21,7 +21,7 @@
  * an integer member that holds a fraction or overflows to Infinity (1e400) is a ParseError.
  */
 import { ParseError } from "../../errors/index.ts";
-import { membersOf, memberShape, type MemberView } from "../../schema/normalize.ts";
+import { membersByWireName, membersOf, memberShape, type MemberView } from "../../schema/normalize.ts";
 import type { Shape, StructureShape } from "../../schema/types.ts";
 import { fromBase64 } from "../shared/blob.ts";
 import { parseTimestamp } from "../shared/timestamp.ts";
@@ -64,8 +64,10 @@ export function readJson(data: unknown, shape: Shape, protocol: string, depth = 
     case "map": {
       const valueShape = memberShape(shape.value);
       const out: Record<string, unknown> = {};
-      for (const [key, element] of Object.entries(objectOf(data, shape, protocol))) {
-        const value = readJson(element, valueShape, protocol, depth + 1);
+      const object = objectOf(data, shape, protocol);
+      for (const key in object) {
+        if (!Object.hasOwn(object, key)) continue;
+        const value = readJson(object[key], valueShape, protocol, depth + 1);
         if (value !== undefined) setEntry(out, key, value);
       }
       return out;
@@ -110,18 +112,36 @@ export function readStructure(
 ): Record<string, unknown> {
   const object = objectOf(data, shape, protocol);
   const out: Record<string, unknown> = {};
+  const byWireName = membersByWireName(shape);
+  if (members.length === byWireName.size && members === membersOf(shape)) {
+    // Walk the keys the data has, not every member the model allows: an AttributeValue
+    // sets one of its ten, and a Query answer holds thousands of them.
+    for (const key in object) {
+      const view = byWireName.get(key);
+      const raw = object[key];
+      if (view === undefined || raw === null || !Object.hasOwn(object, key)) continue;
+      const value = readJson(raw, view.shape, protocol, depth + 1);
+      if (value !== undefined) out[view.name] = value;
+    }
+    return out;
+  }
   for (const view of members) {
-    const value = readJson(Object.hasOwn(object, view.wireName) ? object[view.wireName] : undefined, view.shape, protocol, depth + 1);
+    // Most members are absent (an AttributeValue sets one of its ten): skip those before
+    // anything else. A key found only on the prototype ("constructor") is no data.
+    const raw = object[view.wireName];
+    if (raw === undefined || raw === null || !Object.hasOwn(object, view.wireName)) continue;
+    const value = readJson(raw, view.shape, protocol, depth + 1);
     if (value !== undefined) out[view.name] = value;
   }
   return out;
 }
 
 function readUnion(object: Readonly<Record<string, unknown>>, shape: StructureShape, protocol: string, depth: number): Record<string, unknown> {
-  const byWireName = new Map(membersOf(shape).map((view) => [view.wireName, view]));
+  const byWireName = membersByWireName(shape);
   let unknown: [string, unknown] | undefined;
-  for (const [key, data] of Object.entries(object)) {
-    if (data === null || key === "__type") continue;
+  for (const key in object) {
+    const data = object[key];
+    if (data === null || key === "__type" || !Object.hasOwn(object, key)) continue;
     const view = byWireName.get(key);
     if (view) {
       const value = readJson(data, view.shape, protocol, depth + 1);
