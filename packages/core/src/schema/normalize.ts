@@ -78,9 +78,9 @@ export function memberNames(structure: StructureShape): ReadonlySet<string> {
 const wireViews = new WeakMap<StructureShape, ReadonlyMap<string, MemberView>>();
 
 /**
- * A structure's members by the key they travel under: a union is read by looking up the
- * one key its data has, not by trying each of its members (DynamoDB's AttributeValue has
- * ten, and a Query answer holds thousands of them).
+ * A structure's members by the key they travel under, so a reader can walk the keys the
+ * data has instead of trying every member (DynamoDB's AttributeValue sets one of ten, and
+ * a Query answer holds thousands of them).
  */
 export function membersByWireName(structure: StructureShape): ReadonlyMap<string, MemberView> {
   let byWireName = wireViews.get(structure);
