@@ -32,7 +32,9 @@
  * share split into dist/chunks/, so each class exists once. An application that runs from
  * node_modules without bundling loads a handful of files instead of ~180 modules, each with
  * its own resolution, stat and compile (the unbundled cold start). Dependencies and Node
- * built-ins stay imports; nothing is minified, so stack traces keep their names.
+ * built-ins stay imports; nothing is minified, so stack traces keep their names. A
+ * package's `#name` imports (the core's Node-or-edge defaults) stay imports too, and each
+ * file they can resolve to is an entry point of its own.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
@@ -118,8 +120,11 @@ export function build(packages: readonly string[] = allPackages()): BuildResult 
 /** dist's .js files, per-file from tsc, replaced by one module per entry point plus shared chunks. */
 function bundleEntryPoints(name: string): { files: number; bytes: number } {
   const root = join(PACKAGES, name);
-  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports?: Record<string, string> };
-  const entryPoints = Object.values(manifest.exports ?? {})
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports?: Record<string, string>; imports?: Record<string, Record<string, string>> };
+  // Every file a `#name` import can resolve to is a module of its own: the import stays in
+  // the output, and the installing runtime's conditions pick the file (publishConfig.imports).
+  const importTargets = Object.values(manifest.imports ?? {}).flatMap((conditions) => Object.values(conditions));
+  const entryPoints = [...new Set([...Object.values(manifest.exports ?? {}), ...importTargets])]
     .filter((path) => path.endsWith(".ts"))
     .map((path) => join(root, path));
   removeJavaScript(join(root, "dist"));
@@ -133,6 +138,7 @@ function bundleEntryPoints(name: string): { files: number; bytes: number } {
     platform: "node",
     target: "node22",
     packages: "external",
+    external: ["#*"],
     chunkNames: "chunks/[name]-[hash]",
     minify: false,
     legalComments: "none",

@@ -85,6 +85,14 @@ describe("workerd", () => {
     const inputs = Object.keys(metafile.inputs);
     assert.deepEqual(inputs.filter((path) => /node_modules\/(\.pnpm\/)?undici/.test(path)), [], "undici is not bundled");
     assert.ok(inputs.some((path) => path.endsWith("packages/core/src/http/fetch-handler.ts")), "the fetch handler is in");
+    // The workerd/worker/browser conditions pick the edge build's defaults, so neither Node
+    // transport nor the Node chain's file, process, SSO, container and IMDS links are in.
+    assert.ok(inputs.some((path) => path.endsWith("packages/core/src/client/transport.edge.ts")), "the edge transport is in");
+    assert.ok(inputs.some((path) => path.endsWith("packages/core/src/credentials/default-chain.edge.ts")), "the edge credential chain is in");
+    const nodeOnly = /packages\/core\/src\/(http\/(node-http-transport|undici-exchange|load-undici|simple-request)|client\/transport|credentials\/(default-chain|imds-client|sso-token|sts|providers\/(imds|container|process|sso|config-file|credentials-file|web-identity)))\.ts$/;
+    // A module esbuild read but tree-shook away is among the inputs; what counts is output.
+    const emitted = Object.values(metafile.outputs).flatMap((output) => Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path));
+    assert.deepEqual(emitted.filter((path) => nodeOnly.test(path)), [], "no Node-only transport or credential link");
     const staticBuiltins: string[] = [];
     for (const [path, input] of Object.entries(metafile.inputs)) {
       for (const imported of input.imports) {

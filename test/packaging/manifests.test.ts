@@ -44,6 +44,19 @@ for (const name of names) {
       assert.deepEqual(Object.keys(published), CONDITIONS, `${subpath}: condition order (types first, default last)`);
       for (const condition of CONDITIONS) assert.equal(published[condition], condition === "types" ? `${base}.d.ts` : `${base}.js`, `${subpath} [${condition}]`);
     }
+    // `#name` imports (the core's Node-or-edge defaults): the same names and conditions
+    // published, each pointing at the dist/ file built from the source it names here.
+    const imports = (manifest["imports"] ?? {}) as Record<string, Record<string, string>>;
+    const publishedImports = ((publish as { imports?: unknown }).imports ?? {}) as Record<string, Record<string, string>>;
+    assert.deepEqual(Object.keys(publishedImports), Object.keys(imports), "the same #imports in the workspace and published");
+    for (const [specifier, conditions] of Object.entries(imports)) {
+      assert.equal(Object.keys(conditions).at(-1), "default", `${specifier}: "default" last`);
+      assert.deepEqual(Object.keys(publishedImports[specifier] ?? {}), Object.keys(conditions), `${specifier}: the same conditions published`);
+      for (const [condition, from] of Object.entries(conditions)) {
+        assert.ok(existsSync(join(PACKAGES, name, from)), `${specifier} [${condition}]: ${from} exists`);
+        assert.equal(publishedImports[specifier]?.[condition], `./dist/${from.slice("./src/".length, -".ts".length)}.js`, `${specifier} [${condition}]`);
+      }
+    }
     const dependencies = (manifest["dependencies"] ?? {}) as Record<string, string>;
     if (name !== "core") assert.equal(dependencies["@stratus/core"], "workspace:*", "pnpm pack turns this into the core's version");
   });

@@ -8,13 +8,15 @@
  *   call-scope.ts       a call's signal and deadline (CallOptions)
  *   runtime.ts          a client's settings, resolved on its first call
  *   transport.ts        the default transport: undici on Node.js, fetch elsewhere
+ *   transport.edge.ts   the same for a browser/Worker build: fetch only (the package's
+ *                       `#default-transport` import picks one by condition)
  *   clock.ts            the clock offset learned from responses
  *   definition.ts       what a service package hands the core
  *   hooks.ts            the named hooks, and the order they run in
  *   steps/              the functions the pipeline's phases call
  */
 export { ServiceClient, type ResolvedClientConfig } from "./service-client.ts";
-export { createDefaultHttpHandler, defaultTransport, type TransportName } from "./transport.ts";
+export { createDefaultHttpHandler, defaultTransport, type TransportName } from "#default-transport";
 export type { ClientConfig, HttpOptions, Logger } from "./config.ts";
 export type { CallOptions } from "./call-scope.ts";
 export type { BuiltRequest, Output, PreparedRequest } from "./pipeline.ts";

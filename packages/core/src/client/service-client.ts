@@ -31,7 +31,7 @@ import { buildRequest, invokeOperation, type BuiltRequest, type Output } from ".
 import { operationsOf } from "./operations.ts";
 import { operationNamed, presignOperation, type PresignedHttpRequest, type PresignOptions } from "./presign.ts";
 import { resolveRuntime, type ClientRuntime } from "./runtime.ts";
-import { createDefaultHttpHandler } from "./transport.ts";
+import { createDefaultHttpHandler } from "#default-transport";
 
 /**
  * The definition a client was built from, for tools that work beside the pipeline (the

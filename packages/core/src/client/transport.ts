@@ -11,6 +11,10 @@
  * Bun and Deno could load undici from npm, but their own fetch is native code and keeps
  * its own pool; undici there would be a Node polyfill running on a Node polyfill.
  *
+ * This is the Node.js, Bun and Deno build's module; a bundle for the `browser`, `worker` or
+ * `workerd` condition gets transport.edge.ts instead (fetch only), through the package's
+ * `#default-transport` import, so it carries neither Node transport.
+ *
  * `defaultTransport()` says which one a client gets. Both handlers take the same options
  * (`maxConnections` only matters on Node; `connectTimeout` cannot be timed apart by fetch
  * and counts towards `requestTimeout` there).

@@ -22,6 +22,10 @@
  *     instance role. The check runs when the chain first needs the shared files (at the
  *     web-identity link), so keys in the environment still work without them.
  *
+ * A bundle for the `browser`, `worker` or `workerd` condition gets default-chain.edge.ts
+ * instead (explicit keys and the environment), through the package's
+ * `#default-credential-chain` import.
+ *
  * The shared files are read once per resolution, by whichever link needs them first, and
  * that one read is shared by the rest of the chain. A refresh (a new resolution) reads them
  * again, so an edited profile takes effect at the next refresh.

@@ -1,7 +1,8 @@
 /**
  * The credentials API: the value (`Credentials`), the provider contract, each provider,
  * the chain, the cache, and the default chain that ties them together in boto3's order
- * (see default-chain.ts for the order and the rules between links).
+ * (see default-chain.ts for the order and the rules between links; a browser or Worker
+ * build gets default-chain.edge.ts through the package's `#default-credential-chain`).
  *
  * Internal helpers (the IMDS client, response snippets, the profile planner) stay in
  * their files.
@@ -20,7 +21,7 @@ export {
   type RefreshWindows,
 } from "./cache.ts";
 export { chainProviders, type ChainOptions } from "./chain.ts";
-export { defaultCredentialChain, defaultCredentialProvider, type DefaultCredentialOptions } from "./default-chain.ts";
+export { defaultCredentialChain, defaultCredentialProvider, type DefaultCredentialOptions } from "#default-credential-chain";
 export {
   accountIdOf,
   assumeRole,

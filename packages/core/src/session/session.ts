@@ -27,7 +27,7 @@ import {
 } from "../config/index.ts";
 import { cacheCredentials, type CachedCredentialProvider } from "../credentials/cache.ts";
 import type { CredentialIdentity, Credentials } from "../credentials/credentials.ts";
-import { defaultCredentialProvider } from "../credentials/default-chain.ts";
+import { defaultCredentialProvider } from "#default-credential-chain";
 import type { CredentialProvider, Env, ResolveOptions } from "../credentials/provider.ts";
 
 /** `util.inspect.custom`, without importing node:util (a Worker may have none). */

@@ -12,7 +12,7 @@
  * while the caller reads it. So save once the calls are done and their bodies read. What is
  * redacted and why is in http-exchange.ts.
  */
-import { createDefaultHttpHandler } from "../client/transport.ts";
+import { createDefaultHttpHandler } from "#default-transport";
 import type { HandleOptions, HttpHandler, HttpResponse } from "../http/http-handler.ts";
 import { cloneRequest, type HttpRequest } from "../http/http-request.ts";
 import { createResponseBody } from "../http/response-body.ts";
