@@ -132,15 +132,23 @@ export function canonicalHeaderEntries(
   headers: Readonly<Record<string, string>>,
   signable: (name: string) => boolean,
 ): Array<[string, string]> {
-  const merged = new Map<string, string>();
-  for (const [rawName, rawValue] of Object.entries(headers)) {
+  const entries: Array<[string, string]> = [];
+  for (const rawName in headers) {
+    if (!Object.hasOwn(headers, rawName)) continue;
     const name = rawName.toLowerCase();
-    if (!signable(name)) continue;
-    const value = canonicalHeaderValue(rawValue);
-    const previous = merged.get(name);
-    merged.set(name, previous === undefined ? value : `${previous},${value}`);
+    if (signable(name)) entries.push([name, canonicalHeaderValue(headers[rawName] ?? "")]);
   }
-  return [...merged].sort(([a], [b]) => compare(a, b));
+  // The sort is stable, so spellings of one name end up side by side in the order given;
+  // merged from the end, each run becomes one entry with its values joined in that order.
+  entries.sort(([a], [b]) => compare(a, b));
+  for (let i = entries.length - 1; i > 0; i--) {
+    const previous = entries[i - 1] as [string, string];
+    const current = entries[i] as [string, string];
+    if (previous[0] !== current[0]) continue;
+    previous[1] = `${previous[1]},${current[1]}`;
+    entries.splice(i, 1);
+  }
+  return entries;
 }
 
 export function canonicalHeaderValue(value: string): string {

@@ -260,7 +260,8 @@ function sessionToken(params: SigningParams): string | undefined {
 // ---- header record helpers: names are meant to be lower-case, but tolerate others ----
 
 function getHeader(headers: Record<string, string>, name: string): string | undefined {
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return headers[key];
+  if (Object.hasOwn(headers, name)) return headers[name];
+  for (const key in headers) if (Object.hasOwn(headers, key) && key.toLowerCase() === name) return headers[key];
   return undefined;
 }
 
@@ -270,7 +271,7 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 
 /** Sets `name`, dropping any spelling of it in another case so it cannot sign twice. */
 function setHeader(headers: Record<string, string>, name: string, value: string): void {
-  for (const key of Object.keys(headers)) if (key !== name && key.toLowerCase() === name) delete headers[key];
+  for (const key in headers) if (key !== name && Object.hasOwn(headers, key) && key.toLowerCase() === name) delete headers[key];
   headers[name] = value;
 }
 

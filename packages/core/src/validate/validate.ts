@@ -37,7 +37,7 @@
  */
 import type { ValidationProblem } from "../errors/index.ts";
 import { isStreamingBodyInput } from "../http/request-body.ts";
-import { memberNames, membersOf, memberShape } from "../schema/normalize.ts";
+import { memberNames, membersByLocation, membersOf, memberShape } from "../schema/normalize.ts";
 import type { ListShape, MapShape, ScalarShape, Shape, StructureShape } from "../schema/types.ts";
 
 const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
@@ -280,7 +280,9 @@ function headerValues(structure: StructureShape, input: Readonly<Record<string, 
   const badValue = (path: string): void => {
     problems.push({ path, message: "cannot be sent in an HTTP header: it holds a line break, another control character or a character beyond U+00FF" });
   };
-  for (const view of membersOf(structure)) {
+  // Only header-bound members: the rest of a large input (GetObject has ~25 members) is not walked per call.
+  const byLocation = membersByLocation(structure);
+  for (const views of [byLocation.get("header"), byLocation.get("headers")]) for (const view of views ?? []) {
     const value = input[view.name];
     if (isAbsent(value) || view.member.jsonvalue || (view.shape.type === "string" && view.shape.jsonvalue)) continue;
     const path = join(root, view.name);
