@@ -161,6 +161,60 @@ test("a web ReadableStream is read through its reader and cancelled when the rea
   assert.equal(await text(RequestBody.fromStream(new Blob(["web"]).stream())), "web");
 });
 
+test("a Node Readable is read chunk by chunk as it pushed them, never joined into new buffers", async () => {
+  // Four chunks pushed at once: the stream's own async iterator would hand them over as
+  // one new 4 KiB Buffer (read() joins what is buffered); the body gives the same four.
+  const pushed = [0, 1, 2, 3].map((i) => Buffer.alloc(1024, 97 + i));
+  let pending = [...pushed];
+  const stream = new Readable({
+    read() {
+      for (const chunk of pending) this.push(chunk);
+      pending = [];
+      this.push(null);
+    },
+  });
+  const got: Uint8Array[] = [];
+  for await (const chunk of RequestBody.fromStream(stream)) got.push(chunk);
+  assert.equal(got.length, 4);
+  got.forEach((chunk, i) => assert.equal(chunk, pushed[i], `chunk ${i} is the buffer the stream pushed`));
+  assert.equal(stream.listenerCount("data"), 0, "no listener is left on the stream");
+});
+
+test("a Node Readable: stopping early destroys it; closing before its end or being destroyed already is a RequestBodyError", async () => {
+  let n = 0;
+  const endless = new Readable({
+    read() {
+      this.push(`tick ${n++} `);
+    },
+  });
+  let seen = 0;
+  for await (const _chunk of RequestBody.fromStream(endless)) if (++seen === 3) break;
+  assert.equal(endless.destroyed, true, "the reader stopped, so the stream is destroyed, as its own iterator does");
+
+  let pushedHalf = false;
+  const cut = new Readable({
+    read() {
+      if (pushedHalf) return;
+      pushedHalf = true;
+      this.push("half");
+      setImmediate(() => this.destroy()); // destroyed without an error, before its end
+    },
+  });
+  await assert.rejects(RequestBody.fromStream(cut).bytes(), (error: unknown) => {
+    assert.ok(error instanceof RequestBodyError);
+    assert.match(error.message, /\(a Readable\) failed: the stream closed before its end/);
+    return true;
+  });
+
+  const gone = Readable.from(["never read"]);
+  gone.destroy();
+  await assert.rejects(RequestBody.fromStream(gone).bytes(), /the stream was destroyed before it was read/);
+
+  const done = Readable.from([]);
+  for await (const _chunk of done) assert.fail("empty");
+  assert.equal((await RequestBody.fromStream(done).bytes()).byteLength, 0, "a stream that already ended gives no bytes");
+});
+
 test("validation takes a stream only where one can go: a streaming blob, or a blob that is the whole payload", async () => {
   const { validateInput } = await import("../../src/validate/validate.ts");
   const blob = { type: "blob" } as const;
