@@ -10,9 +10,10 @@
  *
  * The Node chain's other links read ~/.aws, run processes or call the container and
  * instance-metadata endpoints: a page or a Worker has none of those, and carrying their
- * code (a quarter of a small app's bundle) would only make the failure slower. When both
- * links come up empty, the error says to pass `credentials` (keys or any provider, such as
- * one that fetches them from the application's own backend).
+ * code (with the Node transports, a fifth of a small app's browser bundle) would only
+ * make the failure slower. When both links come up empty, the error says to pass
+ * `credentials` (keys or any provider, such as one that fetches them from the
+ * application's own backend).
  *
  * The options and the exports are the Node chain's, so code written against one builds
  * against the other.
