@@ -35,6 +35,7 @@ import { defaultPartitions } from "./partitions.ts";
 import { EndpointCache, type EndpointSettings } from "./steps/endpoint.ts";
 import { httpLogSettings, type HttpLogSettings } from "./steps/log-exchange.ts";
 import { userAgentString } from "./steps/user-agent.ts";
+import { processEnv } from "../platform/index.ts";
 
 export interface ClientRuntime {
   readonly definition: ServiceDefinition;
@@ -60,7 +61,7 @@ export interface RuntimeParts {
 
 export async function resolveRuntime(definition: ServiceDefinition, config: ClientConfig, parts: RuntimeParts): Promise<ClientRuntime> {
   const { schema } = definition;
-  const env = config.env ?? process.env;
+  const env = config.env ?? processEnv();
   const session = config.session ?? new Session({ profile: config.profile, region: config.region, env });
   const settings = await session.serviceSettings(schema.serviceId, {
     region: config.region,

@@ -19,6 +19,7 @@
  * against the other.
  */
 import { CredentialsNotFound } from "../errors/index.ts";
+import { processEnv } from "../platform/index.ts";
 import { cacheCredentials, type CachedCredentialProvider } from "./cache.ts";
 import { chainProviders } from "./chain.ts";
 import type { Credentials } from "./credentials.ts";
@@ -35,7 +36,7 @@ export const defaultCredentialProvider: typeof nodeProvider = (options: DefaultC
 
 /** The chain without a cache (every resolve walks it again). */
 export const defaultCredentialChain: typeof nodeChain = (options: DefaultCredentialOptions = {}): CredentialProvider => {
-  const env: Env = options.env ?? (globalThis as { process?: { env?: Env } }).process?.env ?? {};
+  const env: Env = options.env ?? processEnv();
   // Built now, so half-filled keys in code fail where they were written.
   const explicit = options.credentials ? fromStatic(options.credentials) : undefined;
   const links: CredentialProvider[] = [];

@@ -44,6 +44,7 @@ import { fromEnvironment } from "./providers/environment.ts";
 import { fromInstanceMetadata } from "./providers/imds.ts";
 import { fromStatic } from "./providers/static.ts";
 import { fromWebIdentity } from "./providers/web-identity.ts";
+import { processEnv } from "../platform/index.ts";
 
 export interface DefaultCredentialOptions {
   /** Stands in for `process.env`; always pass one in tests. */
@@ -71,7 +72,7 @@ export function defaultCredentialProvider(options: DefaultCredentialOptions = {}
 
 /** The chain without a cache (every resolve walks it again). */
 export function defaultCredentialChain(options: DefaultCredentialOptions = {}): CredentialProvider {
-  const env = options.env ?? process.env;
+  const env = options.env ?? processEnv();
   // Built now, so half-filled keys in code fail where they were written.
   const explicit = options.credentials ? fromStatic(options.credentials) : undefined;
   return {

@@ -4,6 +4,7 @@
  * Deno, Bun and browsers as well as on Node.js.
  *
  *   isNodeJs()         whether this is Node.js itself (the transport's choice, see below)
+ *   processEnv()       `process.env`, or {} where there is no `process`
  *   nodeBuiltin(id)    a Node built-in module where the runtime has one, else undefined,
  *                      through `process.getBuiltinModule` (Node 22.3+, Bun, Deno, Workers
  *                      with nodejs_compat): synchronous, and invisible to bundlers, so a
@@ -30,11 +31,20 @@
 
 interface ProcessLike {
   readonly versions?: Readonly<Record<string, string | undefined>>;
+  readonly env?: Readonly<Record<string, string | undefined>>;
   getBuiltinModule?(id: string): unknown;
 }
 
 function processObject(): ProcessLike | undefined {
   return (globalThis as { process?: ProcessLike }).process;
+}
+
+/**
+ * `process.env`, or an empty environment where the runtime has no `process` (a browser, a
+ * Worker without nodejs_compat): the default wherever a caller gives no `env`.
+ */
+export function processEnv(): Readonly<Record<string, string | undefined>> {
+  return processObject()?.env ?? {};
 }
 
 export function isNodeJs(): boolean {

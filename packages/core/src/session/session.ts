@@ -29,6 +29,7 @@ import { cacheCredentials, type CachedCredentialProvider } from "../credentials/
 import type { CredentialIdentity, Credentials } from "../credentials/credentials.ts";
 import { defaultCredentialProvider } from "#default-credential-chain";
 import type { CredentialProvider, Env, ResolveOptions } from "../credentials/provider.ts";
+import { processEnv } from "../platform/index.ts";
 
 /** `util.inspect.custom`, without importing node:util (a Worker may have none). */
 const INSPECT_CUSTOM = Symbol.for("nodejs.util.inspect.custom");
@@ -69,7 +70,7 @@ export class Session {
 
   constructor(options: SessionOptions = {}) {
     this.#options = options;
-    this.#env = options.env ?? process.env;
+    this.#env = options.env ?? processEnv();
   }
 
   /** The active profile's name (no file is read to answer this). */
