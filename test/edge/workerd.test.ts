@@ -1,20 +1,21 @@
-// Cloudflare's workerd, from the `workerd` npm package. The S3 scenario is bundled as a
-// Worker the way a Workers build does it (esbuild, platform neutral, conditions workerd /
-// worker / browser, Node built-ins left to the runtime), the bundle is checked for Node-only
-// code, and `workerd test` runs it twice against s3rver on loopback:
+// Cloudflare's workerd, from the `workerd` npm package. The S3 and DynamoDB scenarios are
+// bundled as a Worker the way a Workers build does it (esbuild, platform neutral, conditions
+// workerd / worker / browser, Node built-ins left to the runtime), the bundle is checked for
+// Node-only code, and `workerd test` runs it twice against s3rver and dynalite on loopback:
 //
 //   compat   compatibilityFlags ["nodejs_compat"]: node:crypto (the runtime's) signs
 //   plain    no flags: no node:crypto, no Buffer, no process; sha256-js signs
 //
-// Both reach s3rver through a network service allowed to dial loopback. Each also signs
-// the signing cases, compared here with Node's signatures.
+// Both reach the servers through a network service allowed to dial loopback. Each also
+// signs the signing cases, compared here with Node's signatures.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { build, type Metafile } from "esbuild";
-import { startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+import { startDynalite, startS3rver, type RunningServer } from "../../scripts/local-servers.ts";
+import type { DynamoDBReport } from "./fixtures/dynamodb-scenario.ts";
 import type { ScenarioReport } from "./fixtures/s3-scenario.ts";
 import { signingCaseSignatures } from "./fixtures/signing-cases.ts";
 import { describeRun, REPO, reports, run, runtimeBinary, timing } from "./runtimes.ts";
@@ -22,16 +23,21 @@ import { describeRun, REPO, reports, run, runtimeBinary, timing } from "./runtim
 interface WorkerReport extends ScenarioReport {
   readonly worker: string;
   readonly signatures: readonly string[];
+  readonly dynamodb: DynamoDBReport;
 }
 
 /** The config: two workers over one bundle, and the network service they dial out through. */
-function capnp(endpoint: string): string {
+function capnp(endpoint: string, dynamodbEndpoint: string): string {
   const worker = (name: string, flags: string) => `
 const ${name} :Workerd.Worker = (
   modules = [ (name = "worker.js", esModule = embed "worker.js") ],
   compatibilityDate = "2026-01-01",
   compatibilityFlags = [${flags}],
-  bindings = [ (name = "S3_ENDPOINT", text = "${endpoint}"), (name = "WORKER", text = "${name}") ],
+  bindings = [
+    (name = "S3_ENDPOINT", text = "${endpoint}"),
+    (name = "DYNAMODB_ENDPOINT", text = "${dynamodbEndpoint}"),
+    (name = "WORKER", text = "${name}"),
+  ],
   globalOutbound = "internet",
 );`;
   return `using Workerd = import "/workerd/workerd.capnp";
@@ -52,6 +58,7 @@ describe("workerd", () => {
   let dir: string;
   let metafile: Metafile;
   let server: RunningServer;
+  let dynalite: RunningServer;
 
   before(async () => {
     workerd = runtimeBinary("workerd");
@@ -75,9 +82,11 @@ describe("workerd", () => {
     const bytes = Object.values(metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
     timing(`esbuild bundle (${Math.round(bytes / 1024)} KiB, not minified)`, Math.round(performance.now() - started));
     server = await startS3rver();
+    dynalite = await startDynalite();
   });
   after(async () => {
     await server?.close();
+    await dynalite?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -102,8 +111,8 @@ describe("workerd", () => {
     assert.deepEqual(staticBuiltins, [], "Node built-ins are imported only on use (await import / process.getBuiltinModule)");
   });
 
-  it("runs the S3 scenario with and without nodejs_compat, signing like Node", async () => {
-    writeFileSync(join(dir, "config.capnp"), capnp(server.endpoint));
+  it("runs the S3 and DynamoDB scenarios with and without nodejs_compat, signing like Node", async () => {
+    writeFileSync(join(dir, "config.capnp"), capnp(server.endpoint, dynalite.endpoint));
     const result = await run(workerd, ["test", "--verbose", "config.capnp"], { cwd: dir, timeoutMs: 30_000 });
     timing("workerd test (both workers)", result.ms);
     assert.equal(result.code, 0, describeRun("workerd test", result));
@@ -114,6 +123,9 @@ describe("workerd", () => {
       assert.ok(report, describeRun(`no report from the ${name} worker`, result));
       timing(`workerd ${name} S3 scenario (calls)`, report.ms);
       assert.deepEqual(report.steps.filter((step) => !step.endsWith(": ok")), [], `every step passed in the ${name} worker`);
+      // The JSON protocol and the document layer's binary attributes, with and without Buffer.
+      assert.deepEqual(report.dynamodb.steps.filter((step) => !step.endsWith(": ok")), [], `every DynamoDB step passed in the ${name} worker`);
+      assert.equal(report.dynamodb.steps.length, 5, "the DynamoDB scenario ran whole");
       // Without nodejs_compat there is no `process`: a client made without `env` still works.
       if (name === "plain") assert.ok(report.steps.includes("a client without env, where there is no process: ok"), "the no-process step ran");
       assert.equal(report.runtime, "Cloudflare-Workers");

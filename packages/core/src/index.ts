@@ -34,3 +34,6 @@ export * from "./eventstream/index.ts";
 // For service packages that wait on a caller's promise while a signal may fire (the S3
 // transfer manager): the core's own helper, so every package drops an abandoned outcome alike.
 export { abandonable } from "./abort/index.ts";
+// Base64 and hex that work with or without Buffer (a browser has none): for service
+// packages' hand-written helpers (the DynamoDB document layer's binary attributes).
+export { base64ToBytes, bytesToBase64, bytesToHex, hexToBytes, utf8Length } from "./platform/bytes.ts";

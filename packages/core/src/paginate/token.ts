@@ -15,7 +15,10 @@
  * JSON, so, as botocore's TokenEncoder does, they are written as base64 and their paths are
  * listed in `boto_encoded_keys` to be turned back into bytes on decoding.
  */
+import { base64ToBytes, bytesToBase64, utf8Bytes } from "../platform/bytes.ts";
 import { PaginationError } from "./errors.ts";
+
+const utf8 = new TextDecoder("utf-8");
 
 const TRUNCATE_KEY = "boto_truncate_amount";
 const ENCODED_KEYS = "boto_encoded_keys";
@@ -35,7 +38,7 @@ type PathStep = string | number;
 function encodeBytes(value: unknown, path: PathStep[], found: PathStep[][]): unknown {
   if (value instanceof Uint8Array) {
     found.push(path);
-    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
+    return bytesToBase64(value);
   }
   if (Array.isArray(value)) return value.map((item, i) => encodeBytes(item, [...path, i], found));
   if (typeof value === "object" && value !== null) {
@@ -54,7 +57,7 @@ export function encodeResumeToken(point: ResumePoint): string {
   for (const key of Object.keys(point.tokens)) body[key] ??= null;
   if (point.offset > 0) body[TRUNCATE_KEY] = point.offset;
   if (found.length > 0) body[ENCODED_KEYS] = found;
-  return Buffer.from(JSON.stringify(body), "utf8").toString("base64");
+  return bytesToBase64(utf8Bytes(JSON.stringify(body)));
 }
 
 function bad(token: string, why: string): PaginationError {
@@ -72,7 +75,7 @@ function decodeBytesAt(body: Record<string, unknown>, path: unknown, token: stri
   const holder = container as Record<string | number, unknown> | null;
   const encoded = holder?.[last];
   if (typeof encoded !== "string") throw bad(token, `${ENCODED_KEYS} points at no encoded value`);
-  (holder as Record<string | number, unknown>)[last] = new Uint8Array(Buffer.from(encoded, "base64"));
+  (holder as Record<string | number, unknown>)[last] = base64ToBytes(encoded);
 }
 
 /** Undoes base64 + JSON; undefined when `token` is not in this format at all. */
@@ -80,7 +83,7 @@ function parseEnvelope(token: string): Record<string, unknown> | undefined {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(token)) return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(token, "base64").toString("utf8"));
+    parsed = JSON.parse(utf8.decode(base64ToBytes(token)));
   } catch {
     return undefined;
   }

@@ -13,6 +13,7 @@
  * through `rest/bindings.ts` (awsJson has no other HTTP bindings). Request ids are in the
  * `x-amzn-requestid` header (`shared/request-ids.ts`).
  */
+import { utf8Length } from "../platform/bytes.ts";
 import { membersOf, resolveShape } from "../schema/normalize.ts";
 import type { ServiceSchema } from "../schema/types.ts";
 import { fillIdempotencyTokens, prefixedHostname } from "./rest/bindings.ts";
@@ -37,7 +38,7 @@ export const jsonProtocol: Protocol = {
     const body = structure ? writeStructure(input, structure, membersOf(structure), "input") : "{}";
     const headers: Record<string, string> = {
       "content-type": contentType(service),
-      "content-length": String(Buffer.byteLength(body)),
+      "content-length": String(utf8Length(body)),
     };
     if (service.targetPrefix !== undefined) headers["x-amz-target"] = `${service.targetPrefix}.${operation.name}`;
     if (service.awsQueryCompatible) headers["x-amzn-query-mode"] = "true";

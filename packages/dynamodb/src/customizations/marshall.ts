@@ -28,7 +28,7 @@
  *
  * Every error names where the value was: `Item.tags[2]: …` (a MarshallError).
  */
-import { StratusError } from "@stratus/core";
+import { base64ToBytes, StratusError } from "@stratus/core";
 import type { AttributeValue, AttributeValueInput } from "../generated/types.ts";
 import { exactNumber, NumberValue } from "./number-value.ts";
 
@@ -215,7 +215,7 @@ function numberOf(text: string, mode: NumberMode = "auto"): NativeAttributeValue
 }
 
 function bytesOf(value: Uint8Array | string): Uint8Array {
-  return typeof value === "string" ? new Uint8Array(Buffer.from(value, "base64")) : value;
+  return typeof value === "string" ? base64ToBytes(value) : value;
 }
 
 /** `out[key] = value`, with "__proto__" kept as an ordinary member. */

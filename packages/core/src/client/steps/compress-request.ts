@@ -35,6 +35,7 @@
  */
 import { checkMinCompressionSize, type CompressionSettings } from "../../config/compression.ts";
 import { cloneRequest, type HttpRequest } from "../../http/http-request.ts";
+import { utf8Length } from "../../platform/bytes.ts";
 import { payloadMember, resolveShape } from "../../schema/normalize.ts";
 import type { OperationSchema } from "../../schema/types.ts";
 import { nodeBuiltin } from "../../platform/index.ts";
@@ -54,7 +55,7 @@ export function compressRequest(request: HttpRequest, operation: OperationSchema
 
   const { body } = request;
   if (typeof body !== "string" && !(body instanceof Uint8Array)) return request;
-  const size = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
+  const size = typeof body === "string" ? utf8Length(body) : body.byteLength;
   if (size < settings.minCompressionSizeBytes) return request;
 
   const compressed = encode(typeof body === "string" ? new TextEncoder().encode(body) : body);

@@ -28,6 +28,7 @@
  * engine no longer has to intern a fresh copy of each property name.
  */
 import { ParseError } from "../../errors/index.ts";
+import { bytesToHex } from "../../platform/bytes.ts";
 import { CborTagged } from "./tagged.ts";
 
 /** Deeper nesting than any service model uses, and far below what the stack can take. */
@@ -335,7 +336,7 @@ class Reader {
           this.pos = start;
           this.fail(`tag ${tag} (bignum) must hold a byte string`);
         }
-        const magnitude = value.length === 0 ? 0n : BigInt(`0x${Buffer.from(value).toString("hex")}`);
+        const magnitude = value.length === 0 ? 0n : BigInt(`0x${bytesToHex(value)}`);
         return tag === 2 ? magnitude : -1n - magnitude;
       }
       case 55799:

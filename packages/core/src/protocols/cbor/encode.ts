@@ -25,6 +25,7 @@
  * reused across calls, so a typical request allocates only its final copy.
  */
 import { StratusError } from "../../errors/index.ts";
+import { hexToBytes } from "../../platform/bytes.ts";
 import { CborTagged } from "./tagged.ts";
 
 /** Deep enough for any model; what it really stops is a cycle in the caller's objects. */
@@ -171,7 +172,7 @@ export class CborWriter {
       let hex = magnitude.toString(16);
       if (hex.length % 2) hex = `0${hex}`;
       this.head(MAJOR.tag, negative ? 3 : 2);
-      this.bytes(Buffer.from(hex, "hex"));
+      this.bytes(hexToBytes(hex));
     }
   }
 

@@ -35,6 +35,7 @@
 import { ParseError, StratusError } from "../../errors/index.ts";
 import type { HttpRequest } from "../../http/http-request.ts";
 import { RequestBody, toRequestBody } from "../../http/request-body.ts";
+import { utf8Length } from "../../platform/bytes.ts";
 import { membersByHeader, membersByLocation, membersOf, memberShape, payloadMember, resolveShape, type MemberView } from "../../schema/normalize.ts";
 import type { Member, OperationSchema, Shape, StructureShape, TimestampFormat } from "../../schema/types.ts";
 import { uriEscape, uriEscapePath } from "../../signing/uri-encode.ts";
@@ -181,7 +182,7 @@ export function blobPayload(value: unknown, where: string, request: HttpRequest)
 
 /** The Content-Length of a body, when it is known before sending. */
 export function bodyLength(body: string | Uint8Array | RequestBody): number | undefined {
-  if (typeof body === "string") return Buffer.byteLength(body, "utf8");
+  if (typeof body === "string") return utf8Length(body);
   return body instanceof Uint8Array ? body.byteLength : body.length;
 }
 

@@ -3,6 +3,7 @@
  * Text protocols carry them base64-encoded.
  */
 import { ParseError, StratusError } from "../../errors/index.ts";
+import { base64ToBytes, bytesToBase64 } from "../../platform/bytes.ts";
 
 const encoder = new TextEncoder();
 
@@ -15,12 +16,11 @@ export function toBytes(value: unknown, where: string): Uint8Array {
 }
 
 export function toBase64(value: unknown, where: string): string {
-  return Buffer.from(toBytes(value, where)).toString("base64");
+  return bytesToBase64(toBytes(value, where));
 }
 
 export function fromBase64(text: string, protocol: string): Uint8Array {
   const trimmed = text.trim();
   if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(trimmed)) throw new ParseError(protocol, "a blob is not valid base64");
-  const buf = Buffer.from(trimmed, "base64");
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  return base64ToBytes(trimmed);
 }

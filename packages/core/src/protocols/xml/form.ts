@@ -16,6 +16,7 @@
  */
 import { StratusError } from "../../errors/index.ts";
 import type { HttpRequest } from "../../http/http-request.ts";
+import { utf8Length } from "../../platform/bytes.ts";
 import { uriEscape } from "../../signing/uri-encode.ts";
 import { memberShape, membersOf, resolveShape, type MemberView } from "../../schema/normalize.ts";
 import type { ListShape, MapShape, Member, Shape, StructureShape } from "../../schema/types.ts";
@@ -55,7 +56,7 @@ export function formRequest(call: SerializeCall, style: FormStyle): HttpRequest 
     query: [],
     headers: {
       "content-type": "application/x-www-form-urlencoded",
-      "content-length": String(Buffer.byteLength(body)),
+      "content-length": String(utf8Length(body)),
     },
     body,
   };
