@@ -25,6 +25,7 @@
  */
 import { RawSha256 } from "@aws-crypto/sha256-js/build/main/RawSha256.js";
 import { StratusError } from "../errors/index.ts";
+import { bytesToBase64 } from "../platform/bytes.ts";
 import { nodeBuiltin } from "../platform/index.ts";
 import type { ChecksumAlgorithm } from "../schema/types.ts";
 import { crc32 } from "./crc32.ts";
@@ -84,14 +85,7 @@ export function createChecksum(algorithm: ChecksumAlgorithm): Checksum {
 export function checksumBase64(algorithm: ChecksumAlgorithm, data: Uint8Array | string): string {
   const checksum = createChecksum(algorithm);
   checksum.update(typeof data === "string" ? new TextEncoder().encode(data) : data);
-  return toBase64(checksum.digest());
-}
-
-/** Standard base64 with padding (digests are at most 32 bytes: no need for anything faster). */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return bytesToBase64(checksum.digest());
 }
 
 class Crc32Checksum implements Checksum {

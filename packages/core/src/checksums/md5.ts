@@ -10,6 +10,7 @@
  * sixteen steps over the state (a, b, c, d).
  */
 
+import { bytesToBase64, hexToBytes } from "../platform/bytes.ts";
 import { nodeBuiltin } from "../platform/index.ts";
 
 /** Per-step left rotations, four for each round (RFC 1321, 3.4). */
@@ -23,13 +24,7 @@ export function md5(bytes: Uint8Array, encoding: "hex" | "base64"): string {
   const crypto = nodeBuiltin("node:crypto");
   if (crypto) return crypto.createHash("md5").update(bytes).digest(encoding);
   const hex = md5Hex(bytes);
-  return encoding === "hex" ? hex : hexToBase64(hex);
-}
-
-function hexToBase64(hex: string): string {
-  let binary = "";
-  for (let i = 0; i < hex.length; i += 2) binary += String.fromCharCode(Number.parseInt(hex.slice(i, i + 2), 16));
-  return btoa(binary);
+  return encoding === "hex" ? hex : bytesToBase64(hexToBytes(hex));
 }
 
 /** The lower-case hex MD5 of `bytes`, in plain JavaScript (the fallback `md5` uses). */

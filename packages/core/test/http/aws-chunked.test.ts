@@ -6,7 +6,8 @@
 // length chunked.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { checksumBase64Length, createChecksum, toBase64 } from "../../src/checksums/algorithms.ts";
+import { checksumBase64Length, createChecksum } from "../../src/checksums/algorithms.ts";
+import { bytesToBase64 } from "../../src/platform/bytes.ts";
 import { createNodeHttpHandler } from "../../src/http/node-handler.ts";
 import type { HttpRequest } from "../../src/http/http-request.ts";
 import { RequestBody } from "../../src/http/request-body.ts";
@@ -19,7 +20,7 @@ function trailer(algorithm: "CRC32" | "CRC64NVME" | "SHA256"): ChunkTrailer {
     valueLength: checksumBase64Length(algorithm),
     start() {
       const checksum = createChecksum(algorithm);
-      return { update: (chunk) => checksum.update(chunk), value: () => toBase64(checksum.digest()) };
+      return { update: (chunk) => checksum.update(chunk), value: () => bytesToBase64(checksum.digest()) };
     },
   };
 }

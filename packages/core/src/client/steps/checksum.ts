@@ -54,13 +54,14 @@
  * are signed headers whoever uses the URL would have to send. A presigner can run
  * `prepareRequest` with a runtime whose `checksums` are both "when_required".
  */
-import { createChecksum, checksumBase64Length, checksumHeaderName, DEFAULT_CHECKSUM_ALGORITHM, parseChecksumAlgorithm, RESPONSE_PRIORITY, toBase64 } from "../../checksums/algorithms.ts";
+import { createChecksum, checksumBase64Length, checksumHeaderName, DEFAULT_CHECKSUM_ALGORITHM, parseChecksumAlgorithm, RESPONSE_PRIORITY } from "../../checksums/algorithms.ts";
 import type { ChecksumAlgorithm } from "../../checksums/algorithms.ts";
 import { ChecksumMismatchError } from "../../checksums/errors.ts";
 import type { ChecksumSettings } from "../../checksums/settings.ts";
 import { ValidationError } from "../../errors/index.ts";
 import type { HttpRequest } from "../../http/http-request.ts";
 import { RequestBody } from "../../http/request-body.ts";
+import { bytesToBase64 } from "../../platform/bytes.ts";
 import { resolveShape } from "../../schema/normalize.ts";
 import type { OperationSchema } from "../../schema/types.ts";
 import { applyAwsChunked, type ChunkTrailer } from "../../signing/aws-chunked.ts";
@@ -102,7 +103,7 @@ export async function applyChecksums(
   if (algorithm === undefined && !signPayload) return out;
   const [checksum, sha256] = await digestsOf(body, [algorithm, signPayload ? "SHA256" : undefined]);
   const headers = { ...out.headers };
-  if (algorithm !== undefined && checksum !== undefined) headers[checksumHeaderName(algorithm)] = toBase64(checksum);
+  if (algorithm !== undefined && checksum !== undefined) headers[checksumHeaderName(algorithm)] = bytesToBase64(checksum);
   if (sha256 !== undefined) headers["x-amz-content-sha256"] = toHex(sha256);
   return { ...out, headers };
 }
@@ -135,7 +136,7 @@ export function expectedResponseChecksum(
 export function checkResponseBytes(body: Uint8Array, expected: ExpectedChecksum): void {
   const checksum = createChecksum(expected.algorithm);
   checksum.update(body);
-  const actual = toBase64(checksum.digest());
+  const actual = bytesToBase64(checksum.digest());
   if (actual !== expected.value) throw new ChecksumMismatchError(expected.algorithm, expected.value, actual);
 }
 
@@ -152,7 +153,7 @@ export async function* checkedChunks(chunks: AsyncIterable<Uint8Array>, expected
     if (held !== undefined) yield held;
     held = chunk;
   }
-  const actual = toBase64(checksum.digest());
+  const actual = bytesToBase64(checksum.digest());
   if (actual !== expected.value) throw new ChecksumMismatchError(expected.algorithm, expected.value, actual);
   if (held !== undefined) yield held;
 }
@@ -224,7 +225,7 @@ function memberHeader(operation: OperationSchema, memberName: string, fallback: 
 function checksumOf(algorithm: ChecksumAlgorithm, body: string | Uint8Array | undefined): string {
   const checksum = createChecksum(algorithm);
   if (body !== undefined) checksum.update(typeof body === "string" ? new TextEncoder().encode(body) : body);
-  return toBase64(checksum.digest());
+  return bytesToBase64(checksum.digest());
 }
 
 /** The digests of a replayable body for each algorithm given, in one pass (undefined stays undefined). */
@@ -246,7 +247,7 @@ function checksumTrailer(algorithm: ChecksumAlgorithm): ChunkTrailer {
     valueLength: checksumBase64Length(algorithm),
     start() {
       const checksum = createChecksum(algorithm);
-      return { update: (chunk) => checksum.update(chunk), value: () => toBase64(checksum.digest()) };
+      return { update: (chunk) => checksum.update(chunk), value: () => bytesToBase64(checksum.digest()) };
     },
   };
 }
