@@ -24,6 +24,7 @@ import {
   type DocumentItem,
 } from "../../packages/dynamodb/src/index.ts";
 import { LOCAL_CREDENTIALS, startDynalite, type RunningServer } from "../../scripts/local-servers.ts";
+import { pkSkTable } from "../support/pk-sk-table.ts";
 
 const TABLE = "doc-e2e";
 const BIG = "12345678901234567890.123";
@@ -90,18 +91,7 @@ describe("DynamoDB document layer against dynalite", () => {
     server = await startDynalite();
     ddb = new DynamoDB({ region: "us-east-1", endpoint: server.endpoint, credentials: LOCAL_CREDENTIALS, env: {}, hooks: unprocessedHooks });
     doc = new DocumentClient(ddb);
-    await ddb.createTable({
-      TableName: TABLE,
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    });
+    await ddb.createTable(pkSkTable(TABLE));
     await ddb.waitUntil.tableExists({ TableName: TABLE }, { maxWait: 20_000 });
   });
   after(async () => {
