@@ -32,7 +32,7 @@ export interface SerializeCall {
   readonly operation: OperationSchema;
   readonly input: Readonly<Record<string, unknown>>;
   readonly endpoint: Endpoint;
-  /** Fills idempotency-token members the caller left out (default: crypto.randomUUID). */
+  /** Fills idempotency-token members the caller left out (default: a random UUID, platform/uuid.ts). */
   readonly idempotencyToken?: (() => string) | undefined;
 }
 

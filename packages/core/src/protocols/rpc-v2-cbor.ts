@@ -41,6 +41,7 @@
  */
 import { ParseError, StratusError } from "../errors/index.ts";
 import type { HttpRequest } from "../http/http-request.ts";
+import { randomUuid } from "../platform/uuid.ts";
 import { membersOf, memberShape, resolveShape } from "../schema/normalize.ts";
 import type { OperationSchema, Shape, StructureShape } from "../schema/types.ts";
 import { decodeCbor } from "./cbor/decode.ts";
@@ -126,7 +127,7 @@ function serializeInput(shape: StructureShape, call: SerializeCall): Uint8Array 
   // Idempotency tokens the caller left out are filled in, on the top-level input as botocore does.
   for (const view of membersOf(shape)) {
     if (view.member.idempotencyToken && input[view.name] == null) {
-      input = { ...input, [view.name]: call.idempotencyToken ? call.idempotencyToken() : crypto.randomUUID() };
+      input = { ...input, [view.name]: call.idempotencyToken ? call.idempotencyToken() : randomUuid() };
     }
   }
   const writer = new CborWriter();

@@ -46,6 +46,7 @@
  */
 import type { RetryConfig, RetryMode } from "../config/retry.ts";
 import { ConfigError } from "../errors/index.ts";
+import { randomUuid } from "../platform/uuid.ts";
 import { createBackoff, type Backoff } from "./backoff.ts";
 import { classify, type AttemptOutcome, type FailureKind } from "./classify.ts";
 import { invocationIdHeader, requestHeader, INVOCATION_ID_HEADER, REQUEST_HEADER } from "./headers.ts";
@@ -57,7 +58,7 @@ export interface RetryStrategyDeps {
   readonly random?: (() => number) | undefined;
   /** Milliseconds since the epoch, for the rate limiter; `Date.now` unless a test drives the clock. */
   readonly now?: (() => number) | undefined;
-  /** The invocation id of each new call; the Web Crypto `crypto.randomUUID` (Node, Deno, Bun, workers) unless a test fixes it. */
+  /** The invocation id of each new call: a random UUID (platform/uuid.ts) unless a test fixes it. */
   readonly uuid?: (() => string) | undefined;
   /** Backoff base and ceiling, when a service needs other values than botocore's 1 s and 20 s. */
   readonly backoff?: { readonly baseMs?: number | undefined; readonly maxMs?: number | undefined } | undefined;
@@ -114,7 +115,7 @@ export function createRetryStrategy(config: RetryConfig, deps: RetryStrategyDeps
     throw new ConfigError(`maxAttempts is ${String(maxAttempts)}; expected a whole number of attempts, 1 or more`);
   }
   const now = deps.now ?? Date.now;
-  const uuid = deps.uuid ?? (() => crypto.randomUUID());
+  const uuid = deps.uuid ?? (() => randomUuid());
   const backoff: Backoff = createBackoff({
     random: deps.random ?? Math.random,
     baseMs: deps.backoff?.baseMs,

@@ -36,6 +36,7 @@ import { ParseError, StratusError } from "../../errors/index.ts";
 import type { HttpRequest } from "../../http/http-request.ts";
 import { RequestBody, toRequestBody } from "../../http/request-body.ts";
 import { utf8Length } from "../../platform/bytes.ts";
+import { randomUuid } from "../../platform/uuid.ts";
 import { membersByHeader, membersByLocation, membersOf, memberShape, payloadMember, resolveShape, type MemberView } from "../../schema/normalize.ts";
 import type { Member, OperationSchema, Shape, StructureShape, TimestampFormat } from "../../schema/types.ts";
 import { uriEscape, uriEscapePath } from "../../signing/uri-encode.ts";
@@ -145,7 +146,7 @@ export function fillIdempotencyTokens(
   for (const view of membersOf(structure)) {
     if (view.member.idempotencyToken && (input[view.name] === undefined || input[view.name] === null)) {
       // The global WebCrypto (Node, Bun, Deno, Workers), not node:crypto, which a Worker may lack.
-      out = { ...out, [view.name]: token ? token() : crypto.randomUUID() };
+      out = { ...out, [view.name]: token ? token() : randomUuid() };
     }
   }
   return out;
