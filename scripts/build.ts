@@ -97,7 +97,7 @@ export function build(packages: readonly string[] = allPackages()): BuildResult 
     const [name, folder, ...rest] = relative(stagingDir, fileName).split(sep);
     if (name === undefined || folder !== "src" || !packages.includes(name)) return; // a dependency outside the selection
     const target = join(PACKAGES, name, "dist", ...rest);
-    const output = target.endsWith(".d.ts") ? declarationSpecifiers(text) : text;
+    const output = target.endsWith(".d.ts") ? packageImportsInDeclarations(declarationSpecifiers(text), target, join(PACKAGES, name)) : text;
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, output);
     files++;
@@ -165,6 +165,25 @@ export function declarationSpecifiers(text: string): string {
   return text.replace(/(\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)(["'])(\.{1,2}\/[^"'\n]*?)(?<!\.d)\.([cm]?)ts\2/gm, (_all, lead: string, quote: string, path: string, kind: string) =>
     `${lead}${quote}${path}.${kind}js${quote}`,
   );
+}
+
+/**
+ * `#name` imports in a declaration file become the relative path of their "default" target
+ * (the Node build's module; every condition's module declares the same types). TypeScript
+ * resolves package `imports` only under node16/nodenext/bundler resolution, and an
+ * application still on `moduleResolution: "node"` would otherwise see those exports as
+ * unresolved.
+ */
+function packageImportsInDeclarations(text: string, file: string, packageRoot: string): string {
+  if (!text.includes('"#')) return text;
+  const manifest = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { imports?: Record<string, Record<string, string>> };
+  return text.replace(/(\bfrom\s+|\bimport\s*\(\s*)"(#[^"]+)"/g, (_whole, lead: string, specifier: string) => {
+    const source = manifest.imports?.[specifier]?.["default"];
+    if (source === undefined) throw new Error(`${relative(REPO_ROOT, file)}: ${specifier} is not in the package's imports`);
+    const built = join(packageRoot, "dist", source.replace(/^\.\/src\//, "").replace(/\.ts$/, ".js"));
+    const path = relative(dirname(file), built).replaceAll(sep, "/");
+    return `${lead}"${path.startsWith(".") ? path : `./${path}`}"`;
+  });
 }
 
 function isInside(file: string, dir: string): boolean {

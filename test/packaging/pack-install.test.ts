@@ -124,14 +124,41 @@ test("@stratus/core and @stratus/s3 build, pack, install with npm and call s3rve
       "",
     ].join("\n"),
   );
-  // The type check and the app are independent: run them side by side.
+  // The core's defaults come through package `imports` (#default-transport…), which
+  // TypeScript resolves only under node16/nodenext/bundler: the build writes them as
+  // relative paths in the .d.ts, so a project still on `moduleResolution: "node"` types them.
+  writeFileSync(
+    join(project, "tsconfig.node10.json"),
+    JSON.stringify({
+      compilerOptions: { target: "es2024", module: "es2022", moduleResolution: "node", strict: true, noEmit: true, skipLibCheck: false, types: ["node"], typeRoots: [join(ROOT, "node_modules", "@types")] },
+      files: ["consumer-node10.ts"],
+    }),
+  );
+  writeFileSync(
+    join(project, "consumer-node10.ts"),
+    [
+      'import { createDefaultHttpHandler, defaultCredentialProvider, defaultTransport, type TransportName } from "@stratus/core";',
+      "const transport: Promise<TransportName> = defaultTransport();",
+      "const handler = createDefaultHttpHandler({ maxConnections: 4 });",
+      "const engine: Promise<TransportName> = handler.transport();",
+      "const provider = defaultCredentialProvider({ env: {} });",
+      "// @ts-expect-error the options are typed, not any",
+      "defaultCredentialProvider({ env: 42 });",
+      "export { transport, engine, provider };",
+      "",
+    ].join("\n"),
+  );
+  // The type checks and the app are independent: run them side by side.
   const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  const [checked, { stdout }] = await Promise.all([
-    // "" when tsc passed, else its diagnostics (or why it could not run).
-    timed("tsc", () => run(NODE, [tsc, "-p", project], { cwd: project, env }).then(() => "", (error: Error & { stdout?: string }) => error.stdout || error.message)),
+  // "" when tsc passed, else its diagnostics (or why it could not run).
+  const typeCheck = (config: string) => run(NODE, [tsc, "-p", config], { cwd: project, env }).then(() => "", (error: Error & { stdout?: string }) => error.stdout || error.message);
+  const [checked, checkedNode10, { stdout }] = await Promise.all([
+    timed("tsc", () => typeCheck(project)),
+    timed("tsc (moduleResolution node)", () => typeCheck(join(project, "tsconfig.node10.json"))),
     timed("app", () => run(NODE, ["app.mjs", server.endpoint, S3RVER_CREDENTIALS.accessKeyId, S3RVER_CREDENTIALS.secretAccessKey], { cwd: project, env })),
   ]);
   assert.equal(checked, "", "the consumer type-checks against the shipped .d.ts");
+  assert.equal(checkedNode10, "", "the core's #import-backed exports are typed under moduleResolution node too");
   const result = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as { text?: string; s3?: string; core?: string };
   assert.equal(result.text, "hello from the tarballs");
   assert.ok(result.s3?.endsWith("/node_modules/@stratus/s3/dist/index.js"), `@stratus/s3 resolved to ${result.s3}`);
