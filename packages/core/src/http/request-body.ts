@@ -304,7 +304,7 @@ function isNodeReadable(value: unknown): value is NodeReadable {
  * A Node `Readable` chunk by chunk, as `pipe()` reads it: through "data" events, paused
  * while a chunk waits for the transport. Its own async iterator calls `read()`, which
  * hands over everything buffered as one new Buffer, copying whenever two chunks wait:
- * measured on a 1 GiB PutObject, that copying was a tenth of the client's CPU and doubled
+ * measured on a 1 GiB PutObject, that copying was 5% of the client's CPU and doubled
  * its peak RSS. Like that iterator, stopping early destroys the stream, and a stream that
  * closes before its end is a failure.
  */
