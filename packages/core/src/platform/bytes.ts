@@ -41,6 +41,7 @@ function bufferCodecs(NodeBuffer: BufferClass): ByteCodecs {
 
 const encoder = new TextEncoder();
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+const HEX_PAIR = /^[0-9a-fA-F]{2}$/;
 /** btoa/atob take "binary strings"; this many bytes at a time keeps String.fromCharCode's arguments in bounds. */
 const SLICE = 0x8000;
 
@@ -83,9 +84,9 @@ export const webCodecs: ByteCodecs = {
     // As Buffer: pairs of hex digits up to the first that is not one.
     const out: number[] = [];
     for (let i = 0; i + 1 < hex.length; i += 2) {
-      const byte = Number.parseInt(hex.slice(i, i + 2), 16);
-      if (!/^[0-9a-fA-F]{2}$/.test(hex.slice(i, i + 2))) break;
-      out.push(byte);
+      const pair = hex.slice(i, i + 2);
+      if (!HEX_PAIR.test(pair)) break;
+      out.push(Number.parseInt(pair, 16));
     }
     return Uint8Array.from(out);
   },

@@ -21,6 +21,7 @@
  * Both are exported so that tests can hold one against the other.
  */
 import { RawSha256 } from "@aws-crypto/sha256-js/build/main/RawSha256.js";
+import { bytesToHex } from "../platform/bytes.ts";
 import { nodeBuiltin } from "../platform/index.ts";
 
 export interface Hashes {
@@ -87,20 +88,12 @@ function hmac(key: string | Uint8Array, data: string): Uint8Array {
   return sha256(outer, sha256(inner, utf8.encode(data)));
 }
 
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
-
-export function toHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const byte of bytes) out += HEX[byte];
-  return out;
-}
-
 /** The portable implementation (see the header). */
 export const jsHashes: Hashes = {
   name: "sha256-js",
-  sha256Hex: (data) => toHex(sha256(bytesOf(data))),
+  sha256Hex: (data) => bytesToHex(sha256(bytesOf(data))),
   hmacSha256: hmac,
-  hmacSha256Hex: (key, data) => toHex(hmac(key, data)),
+  hmacSha256Hex: (key, data) => bytesToHex(hmac(key, data)),
 };
 
 const nodeCrypto = nodeBuiltin("node:crypto");

@@ -61,7 +61,7 @@ import type { ChecksumSettings } from "../../checksums/settings.ts";
 import { ValidationError } from "../../errors/index.ts";
 import type { HttpRequest } from "../../http/http-request.ts";
 import { RequestBody } from "../../http/request-body.ts";
-import { bytesToBase64 } from "../../platform/bytes.ts";
+import { bytesToBase64, bytesToHex } from "../../platform/bytes.ts";
 import { resolveShape } from "../../schema/normalize.ts";
 import type { OperationSchema } from "../../schema/types.ts";
 import { applyAwsChunked, type ChunkTrailer } from "../../signing/aws-chunked.ts";
@@ -104,7 +104,7 @@ export async function applyChecksums(
   const [checksum, sha256] = await digestsOf(body, [algorithm, signPayload ? "SHA256" : undefined]);
   const headers = { ...out.headers };
   if (algorithm !== undefined && checksum !== undefined) headers[checksumHeaderName(algorithm)] = bytesToBase64(checksum);
-  if (sha256 !== undefined) headers["x-amz-content-sha256"] = toHex(sha256);
+  if (sha256 !== undefined) headers["x-amz-content-sha256"] = bytesToHex(sha256);
   return { ...out, headers };
 }
 
@@ -233,12 +233,6 @@ async function digestsOf(body: RequestBody, algorithms: ReadonlyArray<ChecksumAl
   const checksums = algorithms.map((algorithm) => (algorithm === undefined ? undefined : createChecksum(algorithm)));
   for await (const chunk of body.chunks()) for (const checksum of checksums) checksum?.update(chunk);
   return checksums.map((checksum) => checksum?.digest());
-}
-
-function toHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const byte of bytes) out += byte.toString(16).padStart(2, "0");
-  return out;
 }
 
 function checksumTrailer(algorithm: ChecksumAlgorithm): ChunkTrailer {
