@@ -4,6 +4,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ConditionalCheckFailedException, DynamoDB, ResourceNotFoundException } from "../../packages/dynamodb/src/index.ts";
 import { LOCAL_CREDENTIALS, startDynalite, type RunningServer } from "../../scripts/local-servers.ts";
+import { pkSkTable } from "../support/pk-sk-table.ts";
 
 describe("DynamoDB against dynalite", () => {
   let server: RunningServer;
@@ -19,18 +20,7 @@ describe("DynamoDB against dynalite", () => {
   });
 
   it("creates a table and waits until it exists", async () => {
-    await ddb.createTable({
-      TableName: "stratus-e2e",
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "N" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    });
+    await ddb.createTable(pkSkTable("stratus-e2e", "N"));
     const waited = await ddb.waitUntil.tableExists({ TableName: "stratus-e2e" }, { maxWait: 20_000 });
     assert.equal(waited.state, "success");
     const described = await ddb.describeTable({ TableName: "stratus-e2e" });

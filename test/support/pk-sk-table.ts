@@ -1,15 +1,15 @@
 /**
- * The table the DynamoDB document tests use: a string partition key `pk` and a string sort
- * key `sk`, on demand. Plain data, so the edge scenario (bundled for workerd) can use it too.
+ * The table the DynamoDB tests use: a string partition key `pk` and a sort key `sk` (a
+ * string unless asked otherwise), on demand. Plain data, so the edge scenario (bundled for workerd) can use it too.
  */
 import type { CreateTableInput } from "../../packages/dynamodb/src/index.ts";
 
-export function pkSkTable(name: string): CreateTableInput {
+export function pkSkTable(name: string, sortKeyType: "S" | "N" = "S"): CreateTableInput {
   return {
     TableName: name,
     AttributeDefinitions: [
       { AttributeName: "pk", AttributeType: "S" },
-      { AttributeName: "sk", AttributeType: "S" },
+      { AttributeName: "sk", AttributeType: sortKeyType },
     ],
     KeySchema: [
       { AttributeName: "pk", KeyType: "HASH" },
